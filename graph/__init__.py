@@ -1,0 +1,23 @@
+"""fengong (分工): Chinese task-allocation plans as a knowledge graph of who is responsible for what.
+
+The flow runs one way::
+
+    bytes --read--> text --parse--> Plan records --model--> RDF dataset --> query / analyze / matrix / viz / serve
+
+>>> import fengong
+>>> fengong.__version__
+'0.1.0'
+"""
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "FengongError"]
+
+
+class FengongError(Exception):
+    """An error meant for the user: one line, naming the file and the reason.
+
+    The CLI prints ``str(error)`` and exits with code 2, without a traceback.
+
+    >>> str(FengongError("plan.txt: empty file"))
+    'plan.txt: empty file'
+    """

@@ -1,0 +1,87 @@
+"""The ``fengong`` command line: a thin click group.
+
+Each command lives in ``fengong/commands/<name>.py`` and is imported only when
+it runs, so ``fengong build`` does not pay for matplotlib or the browser
+views. Errors meant for the user (:class:`fengong.FengongError`) become one
+line on stderr and exit code 2, never a traceback.
+
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(cli, ["--version"]).output.startswith("fengong")
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from . import FengongError, __version__
+
+__all__ = ["cli", "main", "COMMANDS"]
+
+#: command name → "module:function" under fengong.commands, in help order.
+COMMANDS = {
+    "build": "build:build",
+    "validate": "validate:validate",
+    "inspect": "inspect:inspect_doc",
+    "query": "query:query",
+    "analyze": "analyze:analyze",
+    "matrix": "matrix:matrix",
+    "viz": "viz:viz",
+    "serve": "serve:serve",
+    "push": "push:push",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self._spec_exists(name)]
+
+    @staticmethod
+    def _spec_exists(name: str) -> bool:
+        module = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(f"fengong.commands.{module}") is not None
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS or not self._spec_exists(name):
+            return None
+        module, func = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(f"fengong.commands.{module}"), func)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="fengong")
+def cli():
+    """fengong (分工): task-allocation plans as a knowledge graph of who is responsible for what.
+
+    Build the graph of a plan, query it with SPARQL, find overloaded agencies and
+    coordination bottlenecks, draw collaboration matrices and browse it offline.
+    With no document, commands work on the bundled Guangxi plan (桂政办发〔2014〕94号).
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: user errors exit 2 with one line."""
+    try:
+        cli.main(args=argv, prog_name="fengong", standalone_mode=False)
+    except FengongError as exc:
+        click.echo(f"fengong: error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("fengong: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("fengong: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,1 @@
+"""One module per CLI command; each holds a click command and little else."""

@@ -1,0 +1,39 @@
+"""``fengong build``: documents to a knowledge graph on disk."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..build import build as run_build, summary
+
+__all__ = ["build"]
+
+
+@click.command()
+@click.argument("documents", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for the outputs (written atomically).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Also write an on-disk Oxigraph store here, for query/analyze/serve --store.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on stderr.")
+@click.option("--views/--no-views", default=True, show_default=True,
+              help="Also write the interactive views and index.html.")
+def build(documents, out_dir, store_dir, quiet, views):
+    """Build the knowledge graph of DOCUMENTS (files or directories; default: the bundled plan).
+
+    Writes plan.ttl, plan.trig, plan.nq, plan.nt, plan.jsonld, graph.graphml and
+    graph.gexf into the output directory, and prints counts by kind on stderr.
+    """
+    extra = None
+    if views:
+        try:
+            from ..site import write_site as extra
+        except ImportError:
+            extra = None
+    result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra)
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(summary(result), err=True)

@@ -1,0 +1,48 @@
+"""``fengong validate``: check a built graph against the SHACL shapes (pySHACL exit codes)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import FengongError
+
+__all__ = ["validate"]
+
+
+@click.command()
+@click.argument("graph_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="Validate an on-disk store instead.")
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False), help="Shapes file (default: the packaged ontology/shapes.ttl).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the exit code.")
+def validate(graph_file, store_dir, shapes, quiet):
+    """Validate GRAPH_FILE (default: out/plan.trig, else the bundled plan) with pySHACL.
+
+    Exit status: 0 the graph conforms, 1 it does not (a report is printed), 2 error.
+    """
+    import rdflib
+    import pyoxigraph as ox
+
+    from ..store import open_store
+    from ..validate import validate as run
+
+    try:
+        store = open_store(graph_file, store_dir)
+        data = rdflib.Dataset()
+        data.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
+        shapes_graph = None
+        if shapes:
+            shapes_graph = rdflib.Graph().parse(shapes)
+        result = run(data, shapes=shapes_graph)
+    except FengongError:
+        raise
+    except Exception as exc:  # pySHACL and rdflib raise many types on bad shapes
+        raise FengongError(f"{shapes or graph_file or 'graph'}: cannot validate ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+    if result.conforms:
+        if not quiet:
+            click.echo("conforms: the graph satisfies every shape", err=True)
+        sys.exit(0)
+    if not quiet:
+        click.echo(result.text)
+    sys.exit(1)

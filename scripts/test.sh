@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install fengong with its test dependencies (pip, Debian's Chromium and a CJK font, the Oxigraph
+# server from PyPI) and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system.sh
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+export FENGONG_REQUIRE_BROWSER="${FENGONG_REQUIRE_BROWSER:-1}"
+python3 -m pytest -q -p no:cacheprovider "$@"
