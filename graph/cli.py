@@ -20,7 +20,7 @@ import click
 
 from . import FengongError, __version__
 
-__all__ = ["cli", "main", "COMMANDS"]
+__all__ = ["cli", "main", "COMMANDS", "UserError"]
 
 #: command name → "module:function" under fengong.commands, in help order.
 COMMANDS = {
@@ -36,8 +36,31 @@ COMMANDS = {
 }
 
 
+class UserError(click.ClickException):
+    """A :class:`FengongError` on its way out: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"fengong: error: {self.format_message()}", err=True, file=file)
+
+
+class Interrupted(UserError):
+    """Ctrl-C or SIGTERM during a command: exit 130, the shell's code for SIGINT."""
+
+    exit_code = 130
+
+
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+    """A group whose commands are imported on first use; user errors exit 2 in one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FengongError as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted; outputs left as they were") from None
 
     def list_commands(self, ctx):
         return [name for name in COMMANDS if self._spec_exists(name)]
@@ -66,22 +89,11 @@ def cli():
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script: user errors exit 2 with one line."""
+    """Entry point of the console script: user errors exit 2 with one line, Ctrl-C exits 130."""
     try:
-        cli.main(args=argv, prog_name="fengong", standalone_mode=False)
-    except FengongError as exc:
-        click.echo(f"fengong: error: {exc}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
+        cli.main(args=argv, prog_name="fengong")
+    except KeyboardInterrupt:  # click turns it into Abort inside commands; this is before/after
         click.echo("fengong: interrupted", err=True)
         sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("fengong: interrupted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)

@@ -95,7 +95,11 @@ _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 
 
 
 def _number(s: str) -> int:
-    """Arabic or Chinese numeral (one to two digits, or a digit-by-digit year)."""
+    """Arabic or Chinese numeral (one to two digits, or a digit-by-digit year).
+
+    >>> _number("二〇一五"), _number("十二"), _number("三十一"), _number("6")
+    (2015, 12, 31, 6)
+    """
     if s.isdigit():
         return int(s)
     if "十" not in s:  # 二〇一五: digit by digit
@@ -105,6 +109,11 @@ def _number(s: str) -> int:
 
 
 def _five_year_start(ordinal: int) -> int:
+    """First year of the ``ordinal``-th five-year plan.
+
+    >>> _five_year_start(13), _five_year_start(14)
+    (2016, 2021)
+    """
     # The 1st plan was 1953–57, the 2nd 1958–62, then three adjustment years;
     # the 3rd started 1966 and every later one follows on without gaps.
     if ordinal == 1:
@@ -132,6 +141,8 @@ _PATTERNS: list[tuple[re.Pattern, Callable]] = []
 
 
 def _pattern(regex: str):
+    """Register ``handler(match, wording, ref_year) -> Due | None`` for ``regex``."""
+
     def register(handler):
         _PATTERNS.append((re.compile(regex), handler))
         return handler

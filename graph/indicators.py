@@ -167,6 +167,11 @@ class Indicator:
 
 
 def _decimal(number: str, multiplier: str | None) -> decimal.Decimal:
+    """``number`` times its multiplier, in canonical form.
+
+    >>> _decimal("700", "万"), _decimal("34.50", None), _decimal("1.5", "亿")
+    (Decimal('7000000'), Decimal('34.5'), Decimal('150000000'))
+    """
     value = decimal.Decimal(number) * MULTIPLIERS.get(multiplier or "", 1)
     # Canonical form: 7000000 not 7.0E+6, 34.5 not 34.50.
     if value == value.to_integral_value():
@@ -279,12 +284,27 @@ def parse_indicators(text: str, year: int | None = None) -> list[Indicator]:
     return found
 
 
+# An unregistered place is accepted only if it looks like a place name.
+_PLACE_LIKE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:市|县|区|州|盟)?")
+
+
+def _place_name(raw: str, gazetteer) -> str | None:
+    """Short name of the place written ``raw``, or None if it is not a place."""
+    place = gazetteer.lookup(raw)
+    if place is not None:
+        return place.short_zh
+    if _PLACE_LIKE_RE.fullmatch(raw):
+        return raw.removesuffix("市")
+    return None
+
+
 def parse_place_targets(text: str, year: int | None = None) -> list[Indicator]:
     """One indicator per place in a per-place target list.
 
     The measure is named once, before the list (``到2020年各市城区人口规模``,
     with the date and the distributive 各市 removed); each comma part then
-    gives places (joined by 、/和) and a value.  A bare value takes the verb
+    gives places (joined by 、/和) and a value.  A part whose subject is not a
+    place (平均每个县城建成区人口规模达到10万) gives nothing.  A bare value takes the verb
     of the part before it (``柳州达到210万,桂林130万``: 桂林 reaches 130万),
     or "reach" when none came before.  ``place`` is the place's short name.
 
@@ -314,8 +334,9 @@ def parse_place_targets(text: str, year: int | None = None) -> list[Indicator]:
             raw = raw.strip(_CONNECTORS)
             if not raw:
                 continue
-            place = gazetteer.lookup(raw)
-            short = place.short_zh if place else raw.removesuffix("市")
+            short = _place_name(raw, gazetteer)
+            if short is None:
+                continue
             found.append(
                 Indicator(
                     name=name,

@@ -29,7 +29,7 @@ from .places import default_gazetteer
 from .records import Plan
 from .vocab import FG, ID, ID_BASE, PREFIXES
 
-__all__ = ["plan_quads", "dataset_quads", "build_store", "Shared", "SHARED_GRAPH", "plan_iri", "actor_iri", "place_iri", "concepts", "actor_quads"]
+__all__ = ["plan_quads", "dataset_quads", "build_store", "Shared", "SHARED_GRAPH", "ONTOLOGY_GRAPH", "ontology_quads", "plan_iri", "actor_iri", "place_iri", "concepts", "actor_quads"]
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 #: Named graph of the actors and places that plans share.
@@ -61,6 +61,22 @@ def _date(d: datetime.date) -> ox.Literal:
     return ox.Literal(d.isoformat(), datatype=_XSD_DATE)
 
 
+#: Named graph holding the ontology itself, so concept labels and notations are queryable.
+ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/fengong/ontology")
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology_triples() -> tuple[ox.Triple, ...]:
+    data = (resources.files("fengong.ontology") / "plan.ttl").read_bytes()
+    return tuple(ox.parse(data, format=ox.RdfFormat.TURTLE))
+
+
+def ontology_quads() -> Iterator[ox.Quad]:
+    """The ontology (``ontology/plan.ttl``) as quads in :data:`ONTOLOGY_GRAPH`."""
+    for t in _ontology_triples():
+        yield ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
+
+
 @functools.lru_cache(maxsize=1)
 def concepts() -> dict[str, dict[str, ox.NamedNode]]:
     """Concept IRIs by scheme local name and notation, read from the ontology.
@@ -69,12 +85,11 @@ def concepts() -> dict[str, dict[str, ox.NamedNode]]:
     'https://w3id.org/fengong/ontology#LeadRole'
     """
     store = ox.Store()
-    data = (resources.files("fengong.ontology") / "plan.ttl").read_bytes()
-    store.load(data, format=ox.RdfFormat.TURTLE)
+    store.extend(ontology_quads())
     q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
            SELECT ?scheme ?c ?n WHERE { ?c skos:inScheme ?scheme ; skos:notation ?n }"""
     out: dict[str, dict[str, ox.NamedNode]] = {}
-    for row in store.query(q):
+    for row in store.query(q, use_default_graph_as_union=True):
         scheme = row["scheme"].value.rsplit("#", 1)[-1]
         out.setdefault(scheme, {})[row["n"].value] = row["c"]
     return out
@@ -319,7 +334,7 @@ def plan_quads(plan: Plan, slug: str | None = None, shared: Shared | None = None
 
 
 def dataset_quads(plans: Iterable[Plan]) -> Iterator[ox.Quad]:
-    """Every quad of a dataset of plans: each plan's graph, then the shared graph.
+    """Every quad of a dataset: each plan's graph, the shared graph, and the ontology's graph.
 
     Two plans with the same slug (one document given twice) are an error.
     """
@@ -334,6 +349,7 @@ def dataset_quads(plans: Iterable[Plan]) -> Iterator[ox.Quad]:
         seen[slug] = plan.source
         yield from plan_quads(plan, slug, shared)
     yield from shared.quads()
+    yield from ontology_quads()
 
 
 def build_store(plans: Iterable[Plan], store: ox.Store | None = None) -> ox.Store:

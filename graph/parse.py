@@ -1,6 +1,6 @@
 """Text to :class:`~fengong.records.Plan`: pick a layout, read the items.
 
->>> plan = parse_text("一、目标\\n(一)财政收入增长8%。\\n牵头单位:自治区财政厅\\n完成时间:2020年\\n", "t.txt")
+>>> plan = parse_text("一、目标\\n(一)财政收入增长8%。\\n牵头单位:自治区财政厅\\n完成时间:2020年\\n", "t.txt", jurisdiction="gx")
 >>> [(i.numeral, [a.actor.short_zh for a in i.leads]) for i in plan.items]
 [('一', ['财政厅'])]
 """

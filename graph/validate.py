@@ -9,7 +9,10 @@ digits; and so on.
 Validation runs pySHACL with ``inference="none"``. RDFS inference makes it
 roughly 64 times slower and is not needed: :mod:`fengong.model` writes an
 explicit ``rdf:type`` for every fengong class of a node (a target is typed
-``fg:Target`` *and* ``fg:Task``), and the shapes check that it does.
+``fg:Target`` *and* ``fg:Task``), and the shapes check that it does. SHACL-AF
+is switched on (``advanced=True``) because the graph-wide checks (due dates,
+unique task numbers, assignment edges) select their offenders with one
+``sh:SPARQLTarget`` query each.
 
 A :class:`rdflib.Dataset` (one named graph per plan) is validated as the union
 of all its graphs, so an agency shared by several plans is checked once, with
@@ -245,7 +248,7 @@ def validate(
         abort_on_first=False,
         allow_infos=True,
         allow_warnings=True,
-        advanced=False,
+        advanced=True,  # SHACL-AF: the graph-wide checks use sh:SPARQLTarget
         meta_shacl=False,
         inplace=False,
         debug=False,
@@ -394,8 +397,8 @@ def _path_text(graph: Graph, path: Node) -> str:
 
 
 def _label(graph: Graph, node: Node) -> str | None:
-    """A human label for ``node``: zh prefLabel, any prefLabel, rdfs:label or title."""
-    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+    """A human label for ``node``: prefLabel, rdfs:label, title or surface form (zh first)."""
+    for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FG.surfaceForm):
         labels = sorted((o for o in graph.objects(node, predicate) if isinstance(o, Literal)), key=str)
         if not labels:
             continue
@@ -426,8 +429,7 @@ def _render(details: list[_Detail], data: Graph, conforms: bool) -> str:
         for s in ("Violation", "Warning", "Info")
         if counts[s]
     )
-    verdict = "conforms" if conforms else "does not conform"
-    lines = [f"{'Conforms' if conforms else 'Does not conform'}: {summary} ({verdict})."]
+    lines = [f"{'Conforms' if conforms else 'Does not conform'}: {summary}."]
     groups: dict[str, list[_Detail]] = {}
     for d in details:
         groups.setdefault(d.group, []).append(d)

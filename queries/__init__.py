@@ -1,0 +1,1 @@
+"""The SPARQL query library (*.rq), shipped as package data."""

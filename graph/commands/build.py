@@ -8,7 +8,14 @@ import click
 
 from ..build import build as run_build, summary
 
-__all__ = ["build"]
+__all__ = ["build", "site_writer"]
+
+
+def site_writer():
+    """The function that writes the browsable site (views, report, index) into a build."""
+    from ..site import write_site
+
+    return write_site
 
 
 @click.command()
@@ -26,12 +33,7 @@ def build(documents, out_dir, store_dir, quiet, views):
     Writes plan.ttl, plan.trig, plan.nq, plan.nt, plan.jsonld, graph.graphml and
     graph.gexf into the output directory, and prints counts by kind on stderr.
     """
-    extra = None
-    if views:
-        try:
-            from ..site import write_site as extra
-        except ImportError:
-            extra = None
+    extra = site_writer() if views else None
     result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra)
     if not quiet:
         for warning in result.warnings:

@@ -1,0 +1,70 @@
+"""Fixtures shared by the whole suite: the bundled plan parsed, and built into both stores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fengong.build import bundled_dataset, bundled_path, parse_documents
+from fengong.store import MemoryStore, OxigraphStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def plan_path() -> Path:
+    """The bundled Guangxi plan (桂政办发〔2014〕94号)."""
+    return bundled_path()
+
+
+@pytest.fixture(scope="session")
+def guangxi_plan(plan_path):
+    """The bundled plan parsed into records."""
+    return parse_documents([str(plan_path)])[0]
+
+
+@pytest.fixture(scope="session")
+def store() -> OxigraphStore:
+    """The bundled plan's graph in embedded Oxigraph (do not modify)."""
+    st = OxigraphStore()
+    st.load_bytes(bundled_dataset(), "nq")
+    return st
+
+
+@pytest.fixture(scope="session")
+def memory_store() -> MemoryStore:
+    """The same graph in rdflib's Memory store and engine."""
+    st = MemoryStore()
+    st.load_bytes(bundled_dataset(), "nq")
+    return st
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory) -> Path:
+    """A full ``fengong build`` of the bundled plan (graph files, views, index)."""
+    from fengong.build import build
+    from fengong.commands.build import site_writer
+
+    out = tmp_path_factory.mktemp("build") / "out"
+    build([], out, extra=site_writer())
+    return out
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a Chromium binary; skips (or fails under FENGONG_REQUIRE_BROWSER=1) without one."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not path:
+        if os.environ.get("FENGONG_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (FENGONG_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium is not installed")
+    return path
