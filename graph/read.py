@@ -54,6 +54,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             continue
         if _looks_binary(text):
             break
+        if not text.strip():  # only spaces, ideographic spaces or a BOM
+            raise FengongError(f"{name}: empty file")
         return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
     raise FengongError(f"{name}: not a text document (binary data or unknown encoding)")
 

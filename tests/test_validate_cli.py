@@ -1,0 +1,43 @@
+"""``fengong validate``: pySHACL's exit codes (0 conforms, 1 does not, 2 error)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from fengong.cli import cli
+
+
+def test_built_graph_conforms(runner, store, tmp_path):
+    path = tmp_path / "plan.trig"
+    path.write_bytes(store.dump(ox.RdfFormat.TRIG))
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.stderr
+
+
+def test_default_is_the_bundled_plan(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no out/ here: the bundled plan is built in memory
+    assert runner.invoke(cli, ["validate", "-q"]).exit_code == 0
+
+
+def test_broken_graph_exits_1_with_a_report(runner, store, tmp_path):
+    nq = store.dump(ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    number = "<https://w3id.org/fengong/ontology#number>"
+    task17 = "<https://w3id.org/fengong/id/task/gzbf-2014-94-17>"
+    kept = [line for line in nq if not (line.startswith(task17) and f" {number} " in line)]
+    assert len(kept) == len(nq) - 1
+    path = tmp_path / "broken.nq"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "gzbf-2014-94-17" in result.stdout and "fg:number" in result.stdout
+
+
+def test_errors_exit_2(runner, tmp_path):
+    missing = runner.invoke(cli, ["validate", str(tmp_path / "none.ttl")])
+    assert missing.exit_code == 2 and "no such graph file" in missing.stderr
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle <", encoding="utf-8")
+    malformed = runner.invoke(cli, ["validate", str(bad)])
+    assert malformed.exit_code == 2 and str(bad) in malformed.stderr
+    assert len(malformed.stderr.strip().splitlines()) == 1

@@ -1,0 +1,621 @@
+"""Which nodes and edges each interactive view holds, and what their tooltips say.
+
+A view is plain data (:class:`View` of :class:`Node` and :class:`Edge`),
+built from the one projection of the store (:func:`fengong.network.to_networkx`)
+plus the agency measures of :func:`fengong.analysis.analyze`; how it is drawn
+is :mod:`fengong.viz.page`'s business. The views:
+
+``full``
+    every task (targets and work requirements too), every actor with a task,
+    every deliverable and every place a task mentions, with all their edges;
+``agencies``
+    the agency collaboration network: agencies joined by the tasks they share,
+    sized by load, coloured by kind, overloaded agencies and bottlenecks marked;
+    a dense projection keeps each agency's strongest links (:data:`EDGE_CAP`);
+``agency:NAME``
+    one agency's ego network: its tasks, their deliverables and deadlines, its partners;
+``section:N``
+    the tasks of section N (of every plan), their actors, deliverables and places;
+``city:NAME``
+    the tasks that mention a place, and their actors.
+
+>>> from fengong.store import open_store
+>>> ctx = load_context(open_store(), analysis=None)
+>>> view = build_view(ctx, "section:10", "zh")
+>>> view.title, len([n for n in view.nodes if n.type in TASK_TYPES])
+('第10部分 工作要求', 4)
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .. import FengongError
+from ..network import to_networkx
+from ..numerals import to_int
+from ..store import Store
+from .labels import chrome, term_label
+
+__all__ = [
+    "Node",
+    "Edge",
+    "View",
+    "Context",
+    "load_context",
+    "build_view",
+    "parse_spec",
+    "full_view",
+    "agencies_view",
+    "agency_view",
+    "section_view",
+    "city_view",
+    "resolve_agency",
+    "resolve_place",
+    "resolve_section",
+    "VIEW_KINDS",
+    "SPEC_EXAMPLES",
+    "TASK_TYPES",
+    "ACTOR_TYPES",
+    "EDGE_CAP",
+    "EDGE_KEEP_PER_NODE",
+    "FULL_VIEW_MAX_NODES",
+]
+
+#: View kinds; those marked True take an argument (``agency:NAME``).
+VIEW_KINDS = {"full": False, "agencies": False, "agency": True, "section": True, "city": True}
+TASK_TYPES = ("Task", "Target", "WorkRequirement")
+ACTOR_TYPES = ("Agency", "CollectiveActor", "Post")
+ROLE_OF = {"leads": "lead", "participatesIn": "participant"}
+#: An example argument per view kind, for error messages and help.
+SPEC_EXAMPLES = {"agency": "住房城乡建设厅", "section": "2", "city": "南宁市"}
+
+#: The agencies view draws at most this many links; beyond it each agency keeps
+#: its :data:`EDGE_KEEP_PER_NODE` strongest, then the strongest overall fill the cap.
+EDGE_CAP = 500
+EDGE_KEEP_PER_NODE = 4
+#: ``fengong build`` skips the full view above this many nodes (a page of megabytes
+#: that takes minutes to lay out helps nobody); ``fengong viz --view full`` still draws it.
+FULL_VIEW_MAX_NODES = 3000
+#: Characters of a task's title shown on its node; the tooltip has the whole text.
+LABEL_CHARS = 10
+
+
+@dataclass
+class Node:
+    """One node of a view: what it is, what it says, and the facets the filters use."""
+
+    id: str
+    type: str
+    label: str
+    names: list[str]
+    facts: list[tuple[str, Any]] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+    section: int | None = None
+    sections: list[int] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    kind: str | None = None
+    value: float | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Edge:
+    """One edge: *relation* is leads, participatesIn, hasDeliverable, mentionsPlace or collaborates."""
+
+    source: str
+    target: str
+    relation: str
+    weight: float = 1.0
+    facts: list[tuple[str, Any]] = field(default_factory=list)
+    sections: list[int] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}|{self.relation}|{self.target}"
+
+
+@dataclass
+class View:
+    """A view ready to draw: *key* like ``section:2``; *slug* names its file."""
+
+    key: str
+    slug: str
+    title: str
+    lang: str
+    nodes: list[Node]
+    edges: list[Edge]
+    notes: list[str] = field(default_factory=list)
+    legend: str = "types"  # "types" (shape/colour by node type) or "kinds" (agencies view)
+    sections: list[tuple[int, str]] = field(default_factory=list)
+    groups: bool = False  # offer "group by section"
+    edge_total: int | None = None
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({y for n in self.nodes for y in n.years})
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri else None
+
+
+_EXTRA = """
+SELECT ?x ?alt ?kind ?ptype WHERE {
+  { ?x a fg:Actor } UNION { ?x a fg:Place }
+  OPTIONAL { ?x skos:altLabel ?alt }
+  OPTIONAL { ?x org:classification ?kind }
+  OPTIONAL { ?x fg:placeType ?ptype }
+}"""
+
+
+class Context:
+    """The graph a set of views is drawn from, indexed once.
+
+    Build it with :func:`load_context`; every view of one page set shares it.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, extra: list[dict], analysis: Any = None):
+        self.graph = graph
+        self.analysis = analysis
+        self.stats = {a.iri: a for a in analysis.agencies} if analysis is not None else {}
+        self.alt: dict[str, list[str]] = defaultdict(list)
+        self.kind: dict[str, str] = {}
+        self.place_type: dict[str, str] = {}
+        for row in extra:
+            x = row["x"]
+            if row.get("alt") and row["alt"] not in self.alt[x]:
+                self.alt[x].append(row["alt"])
+            if row.get("kind"):
+                self.kind[x] = _local(row["kind"])
+            if row.get("ptype"):
+                self.place_type[x] = _local(row["ptype"])
+        self.tasks = sorted(
+            (n for n, d in graph.nodes(data=True) if d.get("type") in TASK_TYPES),
+            key=lambda t: (graph.nodes[t].get("plan", ""), graph.nodes[t].get("number", 0), graph.nodes[t].get("sub_number", 0)),
+        )
+        self.actors_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # task → [(actor, relation)]
+        self.tasks_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # actor → [(task, relation)]
+        self.deliverables_of: dict[str, list[str]] = defaultdict(list)
+        self.task_of: dict[str, str] = {}  # deliverable → task
+        self.places_of: dict[str, list[str]] = defaultdict(list)
+        self.mentioned_by: dict[str, list[str]] = defaultdict(list)  # place → tasks
+        self.basis: dict[tuple[str, str, str], str] = {}
+        for u, v, d in graph.edges(data=True):
+            rel = d["relation"]
+            if rel in ROLE_OF:
+                self.actors_of[v].append((u, rel))
+                self.tasks_of[u].append((v, rel))
+                if d.get("basis"):
+                    self.basis[(u, rel, v)] = d["basis"]
+            elif rel == "hasDeliverable":
+                self.deliverables_of[u].append(v)
+                self.task_of[v] = u
+            elif rel == "mentionsPlace":
+                self.places_of[u].append(v)
+                self.mentioned_by[v].append(u)
+        self.plans = sorted({graph.nodes[t].get("plan") for t in self.tasks if graph.nodes[t].get("plan")})
+        titles: dict[int, set[str]] = defaultdict(set)
+        for t in self.tasks:
+            d = graph.nodes[t]
+            if "section" in d:
+                titles[d["section"]].add(d.get("section_title", ""))
+        #: section number → its title (the first plan's, when plans differ)
+        self.section_titles = {n: sorted(ts)[0] if len(ts) == 1 else "" for n, ts in sorted(titles.items())}
+
+    # --- names ---------------------------------------------------------------
+    def name(self, node: str, lang: str) -> str:
+        """Short display name of an actor or place in *lang* (Chinese when there is no English)."""
+        d = self.graph.nodes[node]
+        if lang == "en" and d.get("name_en"):
+            return d["name_en"]
+        return d.get("label") or d.get("name_zh") or node
+
+    def names(self, node: str) -> list[str]:
+        """Every distinct official name (zh full, zh short, en), for the tooltip head."""
+        d = self.graph.nodes[node]
+        out = []
+        for key in ("name_zh", "label", "name_en"):
+            if d.get(key) and d[key] not in out:
+                out.append(d[key])
+        return out
+
+    def task_ref(self, task: str) -> str:
+        """How a task is cited in lists: ``(十七) 实施差别化落户政策``."""
+        d = self.graph.nodes[task]
+        return d.get("label") or f"({d.get('numeral', '')}) {d.get('title', '')}"
+
+    def section_label(self, n: int) -> str:
+        title = self.section_titles.get(n, "")
+        return f"{n}. {title}" if title else str(n)
+
+
+def load_context(store: Store, analysis: Any = "auto") -> Context:
+    """Read the projection and the names the views need from *store*.
+
+    *analysis*: an :class:`fengong.analysis.Analysis`; ``"auto"`` runs
+    :func:`fengong.analysis.analyze` when that module is installed; ``None`` draws
+    without measures (no agencies view).
+    """
+    if analysis == "auto":
+        try:
+            from ..analysis import analyze
+        except ImportError:
+            analysis = None
+        else:
+            analysis = analyze(store)
+    return Context(to_networkx(store), store.query(_EXTRA).dicts(), analysis)
+
+
+# --- nodes and edges ------------------------------------------------------------
+
+def _short(text: str, n: int = LABEL_CHARS) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _due(d: dict) -> str | None:
+    if d.get("due_wording") and d.get("due"):
+        return f"{d['due_wording']} ({d['due']})"
+    return d.get("due_wording") or d.get("due")
+
+
+def _task_node(ctx: Context, t: str, lang: str) -> Node:
+    g = ctx.graph
+    d = g.nodes[t]
+    numeral = d.get("numeral", "")
+    sub = f"-{d['sub_number']}" if d.get("sub_number") else ""
+    title = d.get("title") or d.get("text", "")
+    leads = [ctx.name(a, lang) for a, rel in ctx.actors_of[t] if rel == "leads"]
+    parts = [ctx.name(a, lang) for a, rel in ctx.actors_of[t] if rel == "participatesIn"]
+    delivs = []
+    for x in ctx.deliverables_of[t]:
+        dd = g.nodes[x]
+        due = _due(dd)
+        delivs.append(f"{dd.get('label', '')} — {due}" if due else dd.get("label", ""))
+    facts: list[tuple[str, Any]] = [
+        ("fact_type", term_label(d["type"], lang)),
+        ("fact_number", f"({numeral}{sub}) {d.get('number', '')}{sub}"),
+    ]
+    if "section" in d:
+        facts.append(("fact_section", ctx.section_label(d["section"])))
+    if len(ctx.plans) > 1 and d.get("plan_title"):
+        facts.append(("fact_plan", d["plan_title"]))
+    facts.append(("fact_text", d.get("text") or title))
+    facts += [("fact_leads", leads), ("fact_participants", parts), ("fact_deliverables", delivs)]
+    if d.get("due"):
+        facts.append(("fact_due", d["due"]))
+    search = [title, numeral + sub, f"({numeral}{sub})", str(d.get("number", ""))]
+    return Node(
+        id=t, type=d["type"], label=f"{numeral}{sub} {_short(title)}", names=[d.get("label") or title], facts=facts,
+        search=search, section=d.get("section"), sections=[d["section"]] if "section" in d else [],
+        years=[d["due_year"]] if "due_year" in d else [],
+    )
+
+
+def _measure(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _actor_node(ctx: Context, a: str, lang: str) -> Node:
+    g = ctx.graph
+    d = g.nodes[a]
+    tasks = ctx.tasks_of[a]
+    kind = ctx.kind.get(a)
+    facts: list[tuple[str, Any]] = [("fact_type", term_label(d["type"], lang))]
+    if kind:
+        facts.append(("fact_kind", term_label(kind, lang)))
+    if d.get("label") and d.get("label") != d.get("name_zh"):
+        facts.append(("fact_short", d["label"]))
+    stats = ctx.stats.get(a)
+    flags = []
+    if stats is not None:
+        facts += [
+            ("fact_lead_count", str(stats.leads)),
+            ("fact_participation_count", str(stats.participations)),
+            ("fact_load", _measure(stats.load)),
+            ("fact_betweenness", _measure(stats.betweenness)),
+            ("fact_constraint", _measure(stats.constraint)),
+        ]
+        for flag in ("overloaded", "bottleneck"):
+            if getattr(stats, flag):
+                flags.append(flag)
+                facts.append((f"fact_{flag}", chrome("yes", lang)))
+        if flags and stats.reasons:
+            facts.append(("fact_reasons", [str(r) for r in stats.reasons]))
+    else:
+        facts += [
+            ("fact_lead_count", str(sum(1 for _, rel in tasks if rel == "leads"))),
+            ("fact_participation_count", str(sum(1 for _, rel in tasks if rel == "participatesIn"))),
+        ]
+    task_nodes = [g.nodes[t] for t, _ in tasks]
+    return Node(
+        id=a, type=d["type"], label=ctx.name(a, lang), names=ctx.names(a), facts=facts,
+        search=ctx.names(a) + ctx.alt.get(a, []) + [_local(a)],
+        sections=sorted({td["section"] for td in task_nodes if "section" in td}),
+        roles=sorted({ROLE_OF[rel] for _, rel in tasks}),
+        years=sorted({td["due_year"] for td in task_nodes if "due_year" in td}),
+        kind=kind, value=float(stats.load) if stats is not None else float(len(tasks)), flags=flags,
+    )
+
+
+def _deliverable_node(ctx: Context, x: str, lang: str) -> Node:
+    d = ctx.graph.nodes[x]
+    task = ctx.task_of.get(x)
+    td = ctx.graph.nodes[task] if task else {}
+    facts: list[tuple[str, Any]] = [("fact_type", term_label("Deliverable", lang)), ("fact_text", d.get("label", ""))]
+    if _due(d):
+        facts.append(("fact_due", _due(d)))
+    if task:
+        facts.append(("fact_task", ctx.task_ref(task)))
+    year = d.get("due_year", td.get("due_year"))
+    return Node(
+        id=x, type="Deliverable", label=str(d.get("due_wording") or d.get("due_year") or ""), names=[_short(d.get("label", ""), 60)],
+        facts=facts, search=[d.get("label", "")], section=td.get("section"),
+        sections=[td["section"]] if "section" in td else [], years=[year] if year else [],
+    )
+
+
+def _place_node(ctx: Context, p: str, lang: str) -> Node:
+    d = ctx.graph.nodes[p]
+    tasks = ctx.mentioned_by[p]
+    facts: list[tuple[str, Any]] = [("fact_type", term_label("Place", lang))]
+    if ctx.place_type.get(p):
+        facts.append(("fact_place_type", term_label(ctx.place_type[p], lang)))
+    if d.get("division_code"):
+        facts.append(("fact_code", d["division_code"]))
+    facts.append(("fact_tasks", [ctx.task_ref(t) for t in tasks]))
+    tds = [ctx.graph.nodes[t] for t in tasks]
+    return Node(
+        id=p, type="Place", label=ctx.name(p, lang), names=ctx.names(p), facts=facts,
+        search=ctx.names(p) + ctx.alt.get(p, []) + ([d["division_code"]] if d.get("division_code") else []),
+        sections=sorted({td["section"] for td in tds if "section" in td}),
+        years=sorted({td["due_year"] for td in tds if "due_year" in td}),
+    )
+
+
+def _node(ctx: Context, n: str, lang: str) -> Node:
+    t = ctx.graph.nodes[n]["type"]
+    if t in TASK_TYPES:
+        return _task_node(ctx, n, lang)
+    if t in ACTOR_TYPES:
+        return _actor_node(ctx, n, lang)
+    if t == "Deliverable":
+        return _deliverable_node(ctx, n, lang)
+    return _place_node(ctx, n, lang)
+
+
+def _task_edge(ctx: Context, u: str, rel: str, v: str, lang: str) -> Edge:
+    """An edge touching a task (*v* for actor edges, *u* otherwise): its facets are the task's."""
+    task = v if rel in ROLE_OF else u
+    td = ctx.graph.nodes[task]
+    years = [td["due_year"]] if "due_year" in td else []
+    if rel == "hasDeliverable" and "due_year" in ctx.graph.nodes[v]:
+        years = [ctx.graph.nodes[v]["due_year"]]
+    facts: list[tuple[str, Any]] = [("fact_type", term_label(rel, lang))]
+    if (u, rel, v) in ctx.basis:
+        facts.append(("fact_basis", term_label(ctx.basis[(u, rel, v)], lang)))
+    return Edge(
+        u, v, rel, facts=facts, sections=[td["section"]] if "section" in td else [],
+        roles=[ROLE_OF[rel]] if rel in ROLE_OF else [], years=years,
+    )
+
+
+def _task_subgraph(ctx: Context, tasks: list[str], lang: str, deliverables: bool = True, places: bool = True,
+                   extra: tuple[str, ...] = ()) -> tuple[list[Node], list[Edge]]:
+    """Nodes and edges of *tasks* with their actors (and deliverables, places); *extra* nodes first."""
+    order: dict[str, None] = dict.fromkeys(extra)
+    edges: list[Edge] = []
+    task_set = set(tasks)
+    for t in tasks:
+        order.setdefault(t)
+    for t in tasks:
+        for a, rel in ctx.actors_of[t]:
+            order.setdefault(a)
+            edges.append(_task_edge(ctx, a, rel, t, lang))
+        if deliverables:
+            for x in ctx.deliverables_of[t]:
+                order.setdefault(x)
+                edges.append(_task_edge(ctx, t, "hasDeliverable", x, lang))
+        for p in ctx.places_of[t]:
+            if places or p in order:
+                order.setdefault(p)
+                edges.append(_task_edge(ctx, t, "mentionsPlace", p, lang))
+    assert all(e.target in task_set or e.source in task_set for e in edges)
+    return [_node(ctx, n, lang) for n in order], edges
+
+
+def _sections(ctx: Context, nodes: list[Node]) -> list[tuple[int, str]]:
+    present = {s for n in nodes for s in n.sections}
+    return [(s, ctx.section_label(s)) for s in sorted(present)]
+
+
+# --- the views -------------------------------------------------------------------
+
+def full_view(ctx: Context, lang: str = "zh") -> View:
+    """Every task with its actors, deliverables and places."""
+    nodes, edges = _task_subgraph(ctx, ctx.tasks, lang)
+    return View("full", "full", chrome("title_full", lang), lang, nodes, edges, sections=_sections(ctx, nodes), groups=True)
+
+
+def _cap_edges(edges: list[Edge], cap: int = EDGE_CAP, keep: int = EDGE_KEEP_PER_NODE) -> list[Edge]:
+    """At most *cap* edges: each node's *keep* strongest first, then the strongest overall."""
+    if len(edges) <= cap:
+        return edges
+    strongest = sorted(edges, key=lambda e: (-e.weight, e.source, e.target))
+    per_node: dict[str, int] = defaultdict(int)
+    chosen: dict[str, Edge] = {}
+    for e in strongest:
+        if per_node[e.source] < keep or per_node[e.target] < keep:
+            chosen[e.id] = e
+            per_node[e.source] += 1
+            per_node[e.target] += 1
+    for e in strongest:
+        if len(chosen) >= cap:
+            break
+        chosen.setdefault(e.id, e)
+    return sorted(chosen.values(), key=lambda e: (-e.weight, e.source, e.target))
+
+
+def agencies_view(ctx: Context, lang: str = "zh", cap: int = EDGE_CAP) -> View:
+    """The agency collaboration network, from the analysis' weighted projection."""
+    if ctx.analysis is None:
+        raise FengongError("agencies view: needs fengong.analysis, which is not installed")
+    g = ctx.graph
+    nodes = []
+    for stats in ctx.analysis.agencies:
+        if stats.iri not in g or not (stats.leads or stats.participations):
+            continue
+        node = _actor_node(ctx, stats.iri, lang)
+        node.kind = _local(stats.kind) or node.kind
+        nodes.append(node)
+    keep = {n.id for n in nodes}
+    edges = []
+    for u, v, data in ctx.analysis.projection.edges(data=True):
+        if u not in keep or v not in keep:
+            continue
+        shared = [t for t in data.get("tasks", ()) if t in g]
+        tds = [g.nodes[t] for t in shared]
+        edges.append(Edge(
+            u, v, "collaborates", weight=float(data.get("weight", len(shared) or 1)),
+            facts=[("fact_shared_tasks", [ctx.task_ref(t) for t in shared])],
+            sections=sorted({td["section"] for td in tds if "section" in td}),
+            years=sorted({td["due_year"] for td in tds if "due_year" in td}),
+        ))
+    total = len(edges)
+    edges = _cap_edges(edges, cap)
+    notes = []
+    if len(edges) < total:
+        notes.append(chrome("edges_capped", lang, shown=len(edges), total=total, k=EDGE_KEEP_PER_NODE))
+    return View("agencies", "agencies", chrome("title_agencies", lang), lang, nodes, edges, notes=notes,
+                legend="kinds", sections=_sections(ctx, nodes), edge_total=total)
+
+
+def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
+    """One agency's tasks (with deliverables and deadlines) and the partners on them."""
+    a = resolve_agency(ctx, name)
+    tasks = sorted({t for t, _ in ctx.tasks_of[a]}, key=ctx.tasks.index)
+    nodes, edges = _task_subgraph(ctx, tasks, lang, places=False, extra=(a,))
+    partners = {n.id for n in nodes if n.type in ACTOR_TYPES} - {a}
+    nodes[0].facts.append(("fact_partners", str(len(partners))))
+    title = chrome("title_agency", lang, name=ctx.name(a, lang))
+    return View(f"agency:{_local(a)}", f"agency-{_local(a)}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+
+
+def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
+    """The tasks of section *section* (a number, a Chinese numeral or its title)."""
+    n = resolve_section(ctx, section)
+    tasks = [t for t in ctx.tasks if ctx.graph.nodes[t].get("section") == n]
+    nodes, edges = _task_subgraph(ctx, tasks, lang)
+    title = chrome("title_section", lang, number=n, title=ctx.section_titles.get(n, "")).strip()
+    return View(f"section:{n}", f"section-{n}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+
+
+def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
+    """The tasks that mention a place, with their actors."""
+    p = resolve_place(ctx, name)
+    tasks = sorted(set(ctx.mentioned_by[p]), key=ctx.tasks.index)
+    nodes, edges = _task_subgraph(ctx, tasks, lang, deliverables=False, places=False, extra=(p,))
+    title = chrome("title_city", lang, name=ctx.name(p, lang))
+    return View(f"city:{_local(p)}", f"city-{_local(p)}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+
+
+# --- names to nodes ---------------------------------------------------------------
+
+def _resolve(ctx: Context, what: str, query: str, candidates: list[str]) -> str:
+    """The one candidate named *query*: exact name, then unique substring; else an error with suggestions."""
+    q = _fold(query)
+    names: dict[str, set[str]] = defaultdict(set)  # folded name → nodes
+    shown: dict[str, str] = {}  # node → display name
+    for n in candidates:
+        d = ctx.graph.nodes[n]
+        shown[n] = d.get("label") or d.get("name_zh") or n
+        for name in ctx.names(n) + ctx.alt.get(n, []) + [n, _local(n), d.get("division_code") or ""]:
+            if name:
+                names[_fold(name)].add(n)
+    hits = names.get(q, set())
+    if not hits and q:
+        hits = {n for name, ns in names.items() if q in name for n in ns}
+    if len(hits) == 1:
+        return hits.pop()
+    if hits:
+        listed = "、".join(sorted(shown[n] for n in hits)[:8])
+        raise FengongError(f"{what} {query!r}: matches {len(hits)} ({listed}); give the full name")
+    close = difflib.get_close_matches(q, list(names), n=5, cutoff=0.4)
+    suggestions = list(dict.fromkeys(shown[n] for name in close for n in sorted(names[name])))[:5]
+    hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
+    raise FengongError(f"{what} {query!r}: not in the graph{hint}")
+
+
+def resolve_agency(ctx: Context, name: str) -> str:
+    """IRI of the actor called *name* (short, full or English name, alias, registry key or IRI)."""
+    actors = [n for n, d in ctx.graph.nodes(data=True) if d.get("type") in ACTOR_TYPES]
+    return _resolve(ctx, "agency", name, actors)
+
+
+def resolve_place(ctx: Context, name: str) -> str:
+    """IRI of the place called *name* (Chinese or English name, alias or division code)."""
+    places = [n for n, d in ctx.graph.nodes(data=True) if d.get("type") == "Place"]
+    return _resolve(ctx, "city", name, places)
+
+
+def resolve_section(ctx: Context, section: str | int) -> int:
+    """Section number from ``2``, ``"2"``, ``"二"`` or a section title."""
+    text = str(section).strip()
+    try:
+        n = to_int(text.rstrip("、."))
+    except ValueError:
+        matches = [k for k, title in ctx.section_titles.items() if title and _fold(text) in _fold(title)]
+        n = matches[0] if len(matches) == 1 else None
+    if n in ctx.section_titles:
+        return n
+    known = sorted(ctx.section_titles)
+    span = f"sections {known[0]}–{known[-1]}" if known else "the graph has no sections"
+    raise FengongError(f"section {text!r}: no such section ({span})")
+
+
+# --- spec strings -------------------------------------------------------------------
+
+def parse_spec(spec: str, arg: str | None = None) -> tuple[str, str | None]:
+    """``"agency:住房城乡建设厅"`` or (``"agency"``, ``"住房城乡建设厅"``) → (kind, argument).
+
+    >>> parse_spec("section:2"), parse_spec("section", "2"), parse_spec("full")
+    (('section', '2'), ('section', '2'), ('full', None))
+    """
+    kind, sep, rest = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind not in VIEW_KINDS:
+        close = difflib.get_close_matches(kind, list(VIEW_KINDS), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise FengongError(f"view {spec!r}: unknown (views: {', '.join(VIEW_KINDS)}){hint}")
+    value = rest.strip() if sep else arg
+    if VIEW_KINDS[kind] and not value:
+        raise FengongError(f"view {kind!r}: needs a name, e.g. --view \"{kind}:{SPEC_EXAMPLES[kind]}\"")
+    if not VIEW_KINDS[kind] and value:
+        raise FengongError(f"view {kind!r}: takes no name (got {value!r})")
+    return kind, value
+
+
+def build_view(ctx: Context, spec: str, lang: str = "zh", arg: str | None = None) -> View:
+    """The view named by *spec* (``full``, ``agencies``, ``agency:NAME``, ``section:N``, ``city:NAME``)."""
+    kind, value = parse_spec(spec, arg)
+    if kind == "full":
+        return full_view(ctx, lang)
+    if kind == "agencies":
+        return agencies_view(ctx, lang)
+    if kind == "agency":
+        return agency_view(ctx, value, lang)
+    if kind == "section":
+        return section_view(ctx, value, lang)
+    return city_view(ctx, value, lang)
