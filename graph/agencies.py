@@ -7,9 +7,13 @@ Two jobs, both driven by data files in ``fengong/data``:
   its parentheses.
 * :class:`Registry` resolves each name, within a jurisdiction, to one
   :class:`Actor`: ``卫生计生委`` and ``自治区卫生计生委`` are one agency;
-  ``水利局`` in the Guangxi plan is the 水利厅. A name the registry does not
-  know becomes a new actor (``known=False``); the caller reports it as a
-  warning and never drops it.
+  ``水利局`` in the Guangxi plan is the 水利厅. A name may name its own
+  jurisdiction (``省发展改革委`` in a 广州市 document is Guangdong's, see
+  :mod:`fengong.jurisdictions`). A name the registry does not know becomes a
+  new actor (``known=False``) whose kind comes from ``actor_patterns.csv``
+  (collectives such as 各有关部门和单位, posts such as 分管副省长, local
+  governments such as 越秀区) or from its ending (厅, 局, 委 …); the caller
+  reports it as a warning and never drops it.
 
 >>> [p.surface for p in split_actors("财政厅,各市、县(市、区)人民政府")]
 ['财政厅', '各市、县(市、区)人民政府']
@@ -29,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import places as _places
+from .jurisdictions import Scope, name_prefixes, prefix_scope
 
 __all__ = [
     "Actor",
@@ -37,6 +42,9 @@ __all__ = [
     "split_actors",
     "normalise_name",
     "default_registry",
+    "guess_kind",
+    "looks_like_actor",
+    "actor_patterns",
     "KINDS",
     "LEVELS",
 ]
@@ -111,17 +119,29 @@ class Piece:
 _OPEN = "(（《“「‘"
 _CLOSE = ")）》”」’"
 _SEPARATORS = "、,，;；"
-# A bare administrative word ("各市", "相关市", "各区") joined by 、 to another
-# ("县(市、区)人民政府", "县级市") is one collective actor, not two names.
-_ADMIN_HEAD = re.compile(r"^(各有关|各|相关|有关)?[省市县区地州盟乡镇]{1,2}$")
-_ADMIN_TAIL = re.compile(r"^(县级市|[省市县区州盟乡镇])")
-_EACH_HEAD = re.compile(r"^各(地|级|市|区)$")  # 各地、各部门 is one collective
+# A bare administrative word ("各市", "相关市", "各省", "自治区") joined by 、 to another
+# ("县(市、区)人民政府", "县级市", "直辖市人民政府") is one collective actor, not two names.
+_ADMIN_HEAD = re.compile(r"^(各有关|各|相关|有关)?(自治区|直辖市|县级市|[省市县区地州盟乡镇]{1,2})$")
+_ADMIN_TAIL = re.compile(r"^(县级市|自治区|直辖市|自治州|[省市县区州盟乡镇])")
+# 各地、各部门 / 各地区、各部门 / 各市、各县 are one collective each.
+_EACH_HEAD = re.compile(r"^各(地|地区|级|市|区|县|省|部门)$")
 # Verbs and fillers that close a list in prose (X、Y等按职责分工负责).
-_TRAILERS = re.compile(r"(等(部门|单位)?|按职责分工|分别|共同|负责|牵头|配合|参与)+$")
+_TRAILERS = re.compile(r"(等(部门|单位|机构)?|按职责分工|按职责|分别|共同|负责|牵头|配合|参与|参加)+$")
+# Words that open a list item in prose but are not part of the name (由X牵头).
+_LEADERS = re.compile(r"^(由|请|并由)")
+# Where one name ends and a conjunction (等, 和, 及 …) may start another.
+_AGENCY_END = re.compile(r"(部门|单位|委员会|委|厅|局|办|部|署|政府|会|室|行|司|院|队|所|中心|集团|公司|兵团|区|县|市)$")
+_CONJUNCTION = re.compile(r"等和|等及|等以及|等|以及|及|和|与")
+# A conjunction splits only before a word that opens a new actor; 和单位 in 各有关部门和单位
+# and 和信息化 in 工业和信息化委 stay inside their names.
+_OPENER = re.compile(r"^(各|有关|相关|其他|其余|省|市|区|县|国家|国务院|自治区|中央)")
+_GENERIC = frozenset({"单位", "部门", "机构", "企业", "政府", "地区"})
 
 
 def split_actors(text: str) -> list[Piece]:
     """Split a list of actor names on 、 , ， ; ； outside brackets and quotes.
+
+    Also splits at 等/和/及 where a new actor clearly starts (``X等省有关部门和各地级以上市人民政府``).
 
     >>> [p.surface for p in split_actors("住房城乡建设厅、相关县(市、区)人民政府")]
     ['住房城乡建设厅', '相关县(市、区)人民政府']
@@ -129,6 +149,10 @@ def split_actors(text: str) -> list[Piece]:
     ['自治区“美丽办”', '农业厅']
     >>> [p.surface for p in split_actors("各区、县级市，各地、各部门")]
     ['各区、县级市', '各地、各部门']
+    >>> [p.surface for p in split_actors("能源局等省有关部门和各地级以上市人民政府")]
+    ['能源局', '省有关部门', '各地级以上市人民政府']
+    >>> [p.surface for p in split_actors("各省、自治区、直辖市人民政府和工业和信息化部")]
+    ['各省、自治区、直辖市人民政府和工业和信息化部']
     """
     pieces: list[Piece] = []
     depth = 0
@@ -139,17 +163,45 @@ def split_actors(text: str) -> list[Piece]:
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
         elif ch in _SEPARATORS and depth == 0:
-            head = text[start:i].strip()
+            head = text[start:i].strip().split("、")[-1]
             rest = text[i + 1 :].lstrip()
             if ch == "、" and (
                 (_ADMIN_HEAD.match(head) and _ADMIN_TAIL.match(rest))
                 or (_EACH_HEAD.match(head) and rest.startswith("各"))
             ):
                 continue
-            _add_piece(pieces, text, start, i)
+            _add_pieces(pieces, text, start, i)
             start = i + 1
-    _add_piece(pieces, text, start, len(text))
+    _add_pieces(pieces, text, start, len(text))
     return pieces
+
+
+def _add_pieces(pieces: list[Piece], text: str, start: int, end: int) -> None:
+    """Add the piece text[start:end], cut further at conjunctions that start a new actor."""
+    cut = start
+    for m in _CONJUNCTION.finditer(text, start, end):
+        if _depth(text, start, m.start()):
+            continue
+        left = text[cut : m.start()].strip(" \u3000\t")
+        right = text[m.end() : end].strip(" \u3000\t")
+        if not left or not right or right in _GENERIC or _TRAILERS.fullmatch(right):
+            continue
+        if not (_AGENCY_END.search(left) or left.endswith("等")):
+            continue
+        if m.group().startswith("等") or _OPENER.match(right):
+            _add_piece(pieces, text, cut, m.start())
+            cut = m.end()
+    _add_piece(pieces, text, cut, end)
+
+
+def _depth(text: str, start: int, pos: int) -> int:
+    depth = 0
+    for ch in text[start:pos]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+    return depth
 
 
 def _add_piece(pieces: list[Piece], text: str, start: int, end: int) -> None:
@@ -157,6 +209,10 @@ def _add_piece(pieces: list[Piece], text: str, start: int, end: int) -> None:
     lead = len(raw) - len(raw.lstrip(" \u3000\t"))
     surface = raw.strip(" \u3000\t。.")
     trimmed = _TRAILERS.sub("", surface) or surface
+    m = _LEADERS.match(trimmed)
+    if m and len(trimmed) > m.end() + 1:
+        lead += m.end()
+        trimmed = trimmed[m.end() :]
     if trimmed:
         s = start + lead
         pieces.append(Piece(trimmed, s, s + len(trimmed)))
@@ -185,7 +241,36 @@ def _slug(text: str) -> str:
     return slug or "unnamed"
 
 
-_POST = re.compile(r"(分管|协管|常务|主管)?副?(省长|市长|区长|县长|州长|主席|秘书长|副秘书长)$")
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern
+    kind: str
+    level: str
+    key: str
+    name_en: str
+
+
+@functools.lru_cache(maxsize=1)
+def actor_patterns() -> tuple[_Pattern, ...]:
+    """Name patterns of actors no registry lists, first match wins (``actor_patterns.csv``).
+
+    >>> [p.kind for p in actor_patterns() if p.regex.search("各有关部门和单位")][:1]
+    ['department-collective']
+    """
+    text = (resources.files("fengong.data") / "actor_patterns.csv").read_text("utf-8")
+    return tuple(
+        _Pattern(re.compile(r["pattern"]), r["kind"], r["level"], r["key"], r["name_en"])
+        for r in csv.DictReader(text.splitlines())
+    )
+
+
+def _pattern_for(name: str) -> _Pattern | None:
+    for pattern in actor_patterns():
+        if pattern.regex.search(name):
+            return pattern
+    return None
+
+
 _KIND_BY_SUFFIX = (
     ("领导小组办公室", "office"),
     ("领导小组", "leading-group"),
@@ -193,11 +278,26 @@ _KIND_BY_SUFFIX = (
     ("政府", "local-government"),
     ("委员会", "commission"),
     ("办公室", "office"),
+    ("办公厅", "office"),
     ("分行", "state-enterprise"),
+    ("银行", "state-enterprise"),
     ("集团", "state-enterprise"),
     ("公司", "state-enterprise"),
     ("铁路局", "state-enterprise"),
     ("海关", "central-branch"),
+    ("管委会", "office"),
+    ("中心", "public-institution"),
+    ("研究院", "public-institution"),
+    ("大学", "public-institution"),
+    ("学院", "public-institution"),
+    ("法院", "other"),
+    ("检察院", "other"),
+    ("总队", "other"),
+    ("支队", "other"),
+    ("兵团", "other"),
+    ("联合会", "other"),
+    ("协会", "other"),
+    ("党委", "other"),
     ("厅", "department"),
     ("部", "department"),
     ("委", "commission"),
@@ -212,15 +312,43 @@ def guess_kind(name: str) -> str:
 
     >>> guess_kind("各有关部门和单位"), guess_kind("分管副省长"), guess_kind("市交通运输局")
     ('department-collective', 'post', 'bureau')
+    >>> guess_kind("各区、县级市"), guess_kind("越秀区"), guess_kind("协管副秘书长")
+    ('local-government-collective', 'local-government', 'post')
     """
-    if re.match(r"^(各有关|各|相关|有关)", name):
-        return "local-government-collective" if "政府" in name or _ADMIN_HEAD.match(name[:3]) else "department-collective"
-    if _POST.search(name):
-        return "post"
+    pattern = _pattern_for(name)
+    if pattern is not None:
+        return pattern.kind
     for suffix, kind in _KIND_BY_SUFFIX:
         if name.endswith(suffix):
             return kind
     return "other"
+
+
+_NOT_A_NAME = re.compile(r"[。；;：:！？!?%％0-9０-９]|年|月|以下简称|简称|包括|例如|如下|试点|等等")
+# Wordings that end like an agency but are things (a 重点任务 “中心”, 财政补贴 “部”分).
+_NOT_AN_AGENCY = re.compile(r"(部分|内部|全部|外部|局部|干部|中部|东部|西部|北部|南部|俱乐部|一办|中心城区)$")
+
+
+def looks_like_actor(name: str, places_count: bool = False) -> bool:
+    """Whether a piece of text reads as the name of an actor (no registry needed).
+
+    Used to tell an assignment parenthetical (``（省发展改革委、省财政厅）``) from
+    any other (``（危旧房）``). A bare place (南宁市) counts only with *places_count*.
+
+    >>> looks_like_actor("省发展改革委"), looks_like_actor("各有关部门和单位"), looks_like_actor("危旧房")
+    (True, True, False)
+    >>> looks_like_actor("越秀区"), looks_like_actor("越秀区", places_count=True)
+    (False, True)
+    """
+    n = normalise_name(name)
+    if not 2 <= len(n) <= 40 or _NOT_A_NAME.search(n) or _NOT_AN_AGENCY.search(n):
+        return False
+    pattern = _pattern_for(n)
+    if pattern is not None:
+        if pattern.kind == "local-government" and pattern.key != "gov":
+            return places_count
+        return not (pattern.key == "gov" and len(n) < 2)
+    return any(n.endswith(suffix) for suffix, _ in _KIND_BY_SUFFIX) and len(n) >= 2
 
 
 class Registry:
@@ -237,6 +365,7 @@ class Registry:
         self.actors: list[Actor] = []
         self._terms = sorted(terms, key=lambda t: -len(t[0]))
         self._new: dict[tuple[str, str], Actor] = {}
+        self._declared: dict[str, tuple[str, str, str | None]] = {}
         for row in rows:
             aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
             actor = Actor(
@@ -265,20 +394,47 @@ class Registry:
         term_rows = [(r["suffix_zh"], r["name_en"]) for r in csv.DictReader(t_text.splitlines())]
         return cls(rows, term_rows)
 
+    def declare(self, jurisdiction: str, level: str, name_zh: str, name_en: str | None = None) -> None:
+        """Describe a jurisdiction the gazetteer does not hold (one made for a single document).
+
+        *name_zh* is the place's name as the document writes it (青松县), or "".
+
+        >>> reg = Registry([], [])
+        >>> reg.declare("doc-x", "county", "青松县")
+        >>> reg.resolve("县财政局", "doc-x").level, reg.resolve("青松县人民政府", "doc-x").id
+        ('county', 'doc-x-gov')
+        """
+        self._declared[jurisdiction] = (level, name_zh, name_en)
+
+    def scope(self, name: str, jurisdiction: str) -> Scope:
+        """The jurisdiction a name's prefix points at (:func:`~fengong.jurisdictions.prefix_scope`),
+        knowing the places declared for single documents."""
+        scope = prefix_scope(name, jurisdiction, self.gazetteer)
+        if scope.jurisdiction is None and jurisdiction in self._declared:
+            level, place_name, _ = self._declared[jurisdiction]
+            if place_name and name.startswith(place_name) and len(name) >= len(place_name):
+                return Scope(jurisdiction, len(place_name), level)
+            if scope.length and scope.level == level:
+                return Scope(jurisdiction, scope.length, level, scope.keep)
+        return scope
+
     # -- names -------------------------------------------------------------
     def prefixes(self, jurisdiction: str) -> list[str]:
         """Words that name the jurisdiction at the front of an agency name, longest first.
 
-        >>> p = default_registry().prefixes("gx")
-        >>> p[0], "自治区" in p, "广西" in p
-        ('广西壮族自治区', True, True)
+        >>> [w for w in default_registry().prefixes("gx") if w in ("广西壮族自治区", "自治区", "广西")]
+        ['广西壮族自治区', '自治区', '广西']
         """
         try:
             place = self.gazetteer.get(jurisdiction)
         except KeyError:
-            return []
+            if jurisdiction not in self._declared:
+                return []
+            level, name_zh, _ = self._declared[jurisdiction]
+            generic = {"provincial": "省", "prefectural": "市", "county": "县"}[level]
+            return sorted({w for w in (name_zh, generic) if w}, key=len, reverse=True)
         words = {place.name_zh, place.short_zh, *place.aliases}
-        generic = {"province": ("省", "自治区"), "prefecture": ("市",), "county": ("县",), "district": ("区",)}
+        generic = {"province": ("省", "省直", "省级"), "prefecture": ("市", "市直", "市级"), "county": ("县",), "district": ("区",)}
         if place.name_zh.endswith("自治区"):
             words.add("自治区")
         elif place.type == "province" and place.name_zh.endswith("市"):
@@ -293,7 +449,7 @@ class Registry:
         base = normalise_name(name)
         forms = [base]
         for prefix in self.prefixes(jurisdiction):
-            if base.startswith(prefix) and len(base) > len(prefix) + 1:
+            if base.startswith(prefix) and len(base) > len(prefix) + 1 and _real_prefix(base, prefix):
                 forms.append(base[len(prefix) :])
                 break
         return forms
@@ -306,11 +462,24 @@ class Registry:
                 return found
         return None
 
-    def resolve(self, surface: str, jurisdiction: str, prefix_from: str | None = None) -> Actor:
+    def is_actor(self, surface: str, jurisdiction: str) -> bool:
+        """Whether *surface* names an actor: registered, or worded like one."""
+        return self.lookup(surface, jurisdiction) is not None or looks_like_actor(surface, places_count=True)
+
+    def resolve(
+        self,
+        surface: str,
+        jurisdiction: str,
+        prefix_from: str | None = None,
+        previous: Actor | None = None,
+        kind_hint: str | None = None,
+    ) -> Actor:
         """Resolve a surface form to an actor; unknown names become new actors.
 
-        *prefix_from* is the previous name in the same list: in
-        ``广西银监局、保监局`` the second name shares the prefix 广西.
+        *prefix_from* is the previous name in the same list and *previous* the
+        actor it resolved to: in ``广西银监局、保监局`` the second name shares the
+        prefix 广西, and in a 广州市 document ``省发展改革委、交通运输厅`` are both
+        Guangdong's. *kind_hint* ``post`` makes an unknown name a post (a 牵头领导 field).
 
         >>> reg = default_registry()
         >>> reg.resolve("水利局", "gx").short_zh
@@ -318,12 +487,19 @@ class Registry:
         >>> a = reg.resolve("自治区扶贫开发工作领导小组", "gx")
         >>> (a.known, a.kind, a.jurisdiction)
         (False, 'leading-group', 'gx')
+        >>> reg.resolve("国家发展改革委", "gx").id, reg.resolve("省发展改革委", "guangzhou").id
+        ('cn-drc', 'gd-fa-zhan-gai-ge-wei')
+        >>> reg.resolve("越秀区", "guangzhou").id
+        'yuexiu-gov'
         """
         found = self.lookup(surface, jurisdiction)
         if found:
             return found
         name = normalise_name(surface)
-        if prefix_from:
+        scope = self.scope(name, jurisdiction)
+        if scope.jurisdiction and scope.jurisdiction != jurisdiction:
+            return self.lookup(name, scope.jurisdiction) or self._new_actor(name, scope.jurisdiction, kind_hint, scope)
+        if prefix_from and not scope.length:
             prev = normalise_name(prefix_from)
             for prefix in self.prefixes(jurisdiction):
                 if prev.startswith(prefix) and not name.startswith(prefix):
@@ -331,52 +507,109 @@ class Registry:
                     if inherited:
                         return inherited
                     break
-        return self._new_actor(name, jurisdiction)
+            inherited_scope = self._inherited(prev, name, jurisdiction, previous)
+            if inherited_scope:
+                return self.lookup(name, inherited_scope) or self._new_actor(name, inherited_scope, kind_hint)
+        return self._new_actor(name, jurisdiction, kind_hint, scope if scope.length else None)
 
-    def _new_actor(self, name: str, jurisdiction: str) -> Actor:
-        core = self._forms(name, jurisdiction)[-1]
+    def _inherited(self, prev: str, name: str, jurisdiction: str, previous: Actor | None) -> str | None:
+        """The jurisdiction a name takes from the explicit prefix of the name before it."""
+        if previous is None or previous.jurisdiction == jurisdiction or _COLLECTIVE_OPENER.match(name):
+            return None
+        if self.gazetteer.lookup(name) is not None:
+            return None  # a place names itself
+        prev_scope = self.scope(prev, jurisdiction)
+        if prev_scope.jurisdiction == previous.jurisdiction and previous.kind not in ("local-government", "post"):
+            return previous.jurisdiction
+        return None
+
+    def _core(self, name: str, jurisdiction: str, scope: Scope | None) -> str:
+        if scope is not None and scope.keep:
+            return name
+        if scope is not None and scope.length and scope.jurisdiction == jurisdiction:
+            return name[scope.length :]
+        return self._forms(name, jurisdiction)[-1]
+
+    def _new_actor(self, name: str, jurisdiction: str, kind_hint: str | None = None, scope: Scope | None = None) -> Actor:
+        if scope is None or scope.jurisdiction is None:
+            scope_for_core = self.scope(name, jurisdiction)
+            scope = scope_for_core if scope_for_core.jurisdiction == jurisdiction else scope
+        core = self._core(name, jurisdiction, scope)
         cached = self._new.get((jurisdiction, core))
         if cached:
             return cached
-        kind = guess_kind(core)
-        place = self.gazetteer.lookup(core)
-        if place is not None and kind in ("other", "local-government"):
-            kind = "local-government"  # a district or city taking on a task (越秀区)
-        level = self._level(core, kind, jurisdiction, place)
+        pattern = _pattern_for(core)
+        kind = pattern.kind if pattern else guess_kind(core)
+        if kind_hint == "post":
+            kind = "post"
+        place_name = self._place_name(jurisdiction)
+        key = pattern.key if pattern and pattern.key else _slug(core)
+        if kind == "other" and self.gazetteer.lookup(core) is not None:
+            kind = "local-government"  # a district or city taking on a task
+        level = (pattern.level if pattern and pattern.level else None) or (
+            scope.level if scope is not None and scope.jurisdiction is None and scope.level else None
+        ) or self._level(jurisdiction)
+        if key in ("gov", "gov-office") and place_name:
+            name_zh = short_zh = f"{place_name}{core or '人民政府'}"
+        elif place_name and kind not in ("post", "local-government-collective", "department-collective") and core:
+            name_zh, short_zh = (core if core.startswith(place_name) else f"{place_name}{core}"), core
+        else:
+            name_zh, short_zh = name, core or name
         actor = Actor(
-            key=_slug(core),
+            key=key,
             jurisdiction=jurisdiction,
             kind=kind,
             level=level,
-            name_zh=name,
-            short_zh=core,
-            name_en=self._english(core, jurisdiction, place),
+            name_zh=name_zh,
+            short_zh=short_zh,
+            name_en=self._english(core, jurisdiction, pattern),
             known=False,
         )
         self._new[(jurisdiction, core)] = actor
         return actor
 
-    def _level(self, core: str, kind: str, jurisdiction: str, place) -> str:
+    def _place(self, jurisdiction: str):
+        try:
+            return self.gazetteer.get(jurisdiction)
+        except KeyError:
+            return None
+
+    def _place_name(self, jurisdiction: str) -> str:
+        place = self._place(jurisdiction)
+        if place is not None:
+            return place.name_zh
+        return self._declared.get(jurisdiction, ("", "", None))[1]
+
+    def _level(self, jurisdiction: str) -> str:
+        place = self._place(jurisdiction)
         if place is not None:
             return _LEVEL_OF_PLACE.get(place.type, "county")
-        if kind == "local-government-collective":
-            return "county" if re.match(r"^(各有关|各|相关|有关)?[县区]", core) else "prefectural"
-        try:
-            return _LEVEL_OF_PLACE.get(self.gazetteer.get(jurisdiction).type, "provincial")
-        except KeyError:
-            return "provincial"
+        return self._declared.get(jurisdiction, ("provincial",))[0]
 
-    def _english(self, core: str, jurisdiction: str, place) -> str | None:
-        if place is not None:
-            return place.name_en
+    def _english(self, core: str, jurisdiction: str, pattern: _Pattern | None) -> str | None:
+        place = self._place(jurisdiction)
+        where = place.name_en if place is not None else (self._declared.get(jurisdiction, ("", "", None))[2] or "")
+        if pattern is not None and pattern.name_en:
+            return f"{where} {pattern.name_en}".strip()
         for suffix, english in self._terms:
             if core.endswith(suffix):
-                try:
-                    where = self.gazetteer.get(jurisdiction).name_en
-                except KeyError:
-                    where = ""
                 return f"{where} {english}".strip()
         return None
+
+
+def _real_prefix(name: str, prefix: str) -> bool:
+    """Whether *prefix* at the front of *name* names a jurisdiction (市 in 市场监管局 does not)."""
+    if len(prefix) > 3 or prefix in ("国务院",):
+        return True
+    for pattern, _ in name_prefixes():
+        m = pattern.match(name)
+        if m and m.end() == len(prefix):
+            return True
+    # Place names (广西, 广州) are always prefixes; the generic words are checked above.
+    return prefix not in ("省", "市", "区", "县", "自治区", "国家", "省直", "省级", "市直", "市级")
+
+
+_COLLECTIVE_OPENER = re.compile(r"^(各|有关|相关|其他|其余)")
 
 
 @functools.lru_cache(maxsize=1)

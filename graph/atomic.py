@@ -24,6 +24,16 @@ from . import FengongError
 __all__ = ["write_bytes", "write_text", "OutputDir"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by the owner only; outputs are meant to be shared and served.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def write_bytes(path: str | Path, data: bytes) -> None:
     """Write *data* to *path* atomically (temporary file, then rename)."""
     path = Path(path)
@@ -35,6 +45,7 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

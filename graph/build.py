@@ -11,9 +11,12 @@ build leaves an earlier build as it was.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -115,20 +118,50 @@ def build(
     """
     started = time.monotonic()
     progress = _progress_printer(progress_stream) if progress_stream else None
-    plans = parse_documents(list(paths) if paths else [str(bundled_path())], progress=progress)
-    if store_dir is not None:
-        store = _build_on_disk(plans, Path(store_dir))
-    else:
-        store = OxigraphStore(store=build_store(plans))
-    result = BuildResult(plans, store, Path(out_dir) if out_dir else None)
-    if out_dir is not None:
-        with OutputDir(out_dir) as stage:
-            write_outputs(store, stage)
-            if extra:
-                extra(result, stage)
-            result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
+    with _sigterm_interrupts():
+        plans = parse_documents(list(paths) if paths else [str(bundled_path())], progress=progress)
+        _stage(progress_stream, len(plans), "building the graph")
+        if store_dir is not None:
+            store = _build_on_disk(plans, Path(store_dir))
+        else:
+            store = OxigraphStore(store=build_store(plans))
+        result = BuildResult(plans, store, Path(out_dir) if out_dir else None)
+        if out_dir is not None:
+            _stage(progress_stream, len(plans), f"writing {out_dir}/")
+            with OutputDir(out_dir) as stage:
+                write_outputs(store, stage)
+                if extra:
+                    extra(result, stage)
+                result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
     result.seconds = time.monotonic() - started
     return result
+
+
+def _stage(stream, documents: int, what: str) -> None:
+    # Only big builds say what they are doing between the parse progress and the summary.
+    if stream is not None and documents > 1:
+        stream.write(f"{what}…\n")
+        stream.flush()
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """Make SIGTERM stop a build the way Ctrl-C does, so staging directories are removed.
+
+    (Python's default SIGTERM ends the process at once, skipping every ``finally``.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _build_on_disk(plans: list[Plan], store_dir: Path) -> OxigraphStore:

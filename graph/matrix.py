@@ -60,7 +60,6 @@ __all__ = [
     "partners",
     "find_agency",
     "sort_key",
-    "task_sort_key",
     "TOTAL_LABELS",
 ]
 
@@ -310,7 +309,7 @@ class Roster:
 
     def find(self, name: str) -> Agency:
         """Any actor of the store by one of its labels (see :func:`find_agency`)."""
-        return find_agency(self.all_actors.values() or self.agencies.values(), name)
+        return find_agency((self.all_actors or self.agencies).values(), name)
 
     def _load_order(self, lang: str) -> list[Agency]:
         return sorted(self.agencies.values(), key=lambda a: (-a.load, sort_key(a.label(lang), lang), a.iri))
@@ -385,7 +384,10 @@ class Roster:
 
     def partners(self, name: str, lang: str = "zh") -> list["Partner"]:
         """Who shares tasks with the actor called *name*, split by role combination."""
-        me = self.find(name)
+        return self.partners_of(self.find(name), lang)
+
+    def partners_of(self, me: Agency, lang: str = "zh") -> list["Partner"]:
+        """Who shares tasks with *me*, most shared tasks first, then by name."""
         shared: dict[str, dict[str, list[str]]] = defaultdict(lambda: {c.key: [] for c in COMBINATIONS})
         combo = {(c.mine, c.theirs): c.key for c in COMBINATIONS}
         for t in self.tasks:
@@ -496,21 +498,6 @@ class Partner:
     def total(self) -> int:
         """Distinct tasks shared (the combinations do not overlap)."""
         return len({t for ts in self.tasks.values() for t in ts})
-
-    def task_numbers(self) -> tuple[str, ...]:
-        """Every shared task, in task order."""
-        return tuple(sorted({t for ts in self.tasks.values() for t in ts}, key=task_sort_key))
-
-
-def task_sort_key(key: str) -> tuple:
-    """Order of displayed task numbers: plan, then number, then sub-number.
-
-    >>> sorted(["10", "9", "9.2"], key=task_sort_key)
-    ['9', '9.2', '10']
-    """
-    plan, _, num = key.rpartition(":")
-    parts = [int(p) if p.isdigit() else p for p in num.split(".")]
-    return (plan, *[(0, p) if isinstance(p, int) else (1, p) for p in parts])
 
 
 def collaboration_matrix(store: Store, role: str = "any", order: str = "load", lang: str = "zh",

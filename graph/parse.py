@@ -34,7 +34,7 @@ def parse_text(
     if module is None:
         raise FengongError(f"{source}: no numbered items with responsible agencies found (not a task-allocation plan?)")
     plan = Plan(title="", source=source, text=text, encoding=encoding, layout=module.NAME)
-    plan.jurisdiction = jurisdiction or "cn"
+    plan.jurisdiction = jurisdiction or ""  # "" = the layout decides from the document
     module.parse(plan, registry, gazetteer)
     if jurisdiction:
         plan.jurisdiction = jurisdiction

@@ -1,19 +1,161 @@
-"""The browsable site of a build: interactive views and an index page.
+"""The browsable site of a build: the default views, the report, the matrix and ``index.html``.
 
->>> callable(write_site)
-True
+``fengong build`` calls :func:`write_site` with its staging directory, so the
+pages move into the output directory together with the graph files. It writes
+
+* ``views/full.html`` (unless the graph has more than
+  :data:`fengong.viz.views.FULL_VIEW_MAX_NODES` nodes), ``views/agencies.html`` and
+  ``views/section-N.html`` for every section number;
+* ``report.html`` (:func:`fengong.report.write_report`) and ``matrix.html``
+  (the collaboration matrix) when those modules are installed;
+* ``index.html``, bilingual, linking every page and data file.
+
+Every page works offline (no ``http`` fetch, no ``lib/`` folder).
+
+>>> import tempfile, pathlib
+>>> from fengong.build import build
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "out"
+>>> result = build([], out, extra=write_site)
+>>> sorted(p for p in result.files if p.endswith(".html"))[:4]
+['index.html', 'matrix.html', 'report.html', 'views/agencies.html']
 """
 
 from __future__ import annotations
 
 import html
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_text
 
-__all__ = ["write_site"]
+__all__ = ["write_site", "Page", "render_index", "VIEWS_DIR"]
+
+log = logging.getLogger(__name__)
+
+#: Folder (inside the output directory) that holds the view pages.
+VIEWS_DIR = "views"
 
 
-def write_site(result, stage: Path) -> None:
-    """Write ``index.html`` (and the views, when available) into *stage*."""
-    write_text(Path(stage) / "index.html", "<!doctype html><meta charset='utf-8'><title>fengong</title><p>%s</p>" % html.escape("fengong"))
+@dataclass
+class Page:
+    """One page the index links: its group (views, sections, reports), file, titles and a note."""
+
+    group: str
+    href: str
+    title_zh: str
+    title_en: str
+    note: str = ""
+
+
+def _both(key: str, **fields) -> tuple[str, str]:
+    from .viz.labels import chrome
+
+    return chrome(key, "zh", **fields), chrome(key, "en", **fields)
+
+
+def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
+    """Write the views, report, matrix and ``index.html`` of *result* into *stage*."""
+    from .viz.labels import chrome
+    from .viz.page import write_view
+    from .viz.views import FULL_VIEW_MAX_NODES, agencies_view, full_view, load_context, section_view
+
+    stage = Path(stage)
+    store = result.store
+    pages: list[Page] = []
+    analysis = "auto"
+    try:
+        from .report import write_report
+    except ImportError:
+        log.info("fengong.report is not installed: no report.html")
+    else:
+        analysis = write_report(store, stage / "report.html")
+        pages.append(Page("reports", "report.html", *_both("index_report")))
+    try:
+        from .matrix import collaboration_matrix
+
+        try:
+            from .matrix import render_html as render_matrix
+        except ImportError:
+            from .matrix_writers import render_html as render_matrix
+    except ImportError:
+        log.info("fengong.matrix is not installed: no matrix.html")
+    else:
+        write_text(stage / "matrix.html", render_matrix(collaboration_matrix(store)))
+        pages.append(Page("reports", "matrix.html", *_both("index_matrix")))
+
+    ctx = load_context(store, analysis)
+    home = "../index.html"
+
+    def add(group: str, view, title_en: str) -> None:
+        write_view(view, stage / VIEWS_DIR / f"{view.slug}.html", home=home)
+        pages.append(Page(group, f"{VIEWS_DIR}/{view.slug}.html", *_pair(view, title_en), f"{len(view.nodes)} / {len(view.edges)}"))
+
+    def _pair(view, title_en: str) -> tuple[str, str]:
+        return (view.title, title_en) if lang == "zh" else (title_en, view.title)
+
+    full_nodes = len(ctx.tasks) + len(ctx.tasks_of) + len(ctx.task_of) + len(ctx.mentioned_by)
+    if full_nodes <= FULL_VIEW_MAX_NODES:
+        add("views", full_view(ctx, lang), chrome("title_full", "en"))
+    else:
+        pages.append(Page("views", "", *_both("full_omitted", nodes=full_nodes)))
+    if ctx.analysis is not None:
+        add("views", agencies_view(ctx, lang), chrome("title_agencies", "en"))
+    for n, title in ctx.section_titles.items():
+        add("sections", section_view(ctx, n, lang), chrome("title_section", "en", number=n, title=title).strip())
+    write_text(stage / "index.html", render_index(pages, ctx.source(), stage))
+    return pages
+
+
+def _titles(zh: str, en: str) -> str:
+    return f'{html.escape(zh)} <span class="en">{html.escape(en)}</span>'
+
+
+def render_index(pages: list[Page], source: str, stage: Path | None = None) -> str:
+    """The bilingual index page linking *pages* (and the data files present in *stage*)."""
+    from .build import OUTPUTS
+    from .viz.labels import chrome
+
+    groups = [("views", "index_views"), ("sections", "index_sections"), ("reports", "index_reports")]
+    body = []
+    for group, key in groups:
+        items = [p for p in pages if p.group == group]
+        if not items:
+            continue
+        body.append(f"<h2>{_titles(*_both(key))}</h2><ul>")
+        for p in items:
+            note = f' <span class="note">{html.escape(p.note)}</span>' if p.note else ""
+            if p.href:
+                body.append(f'<li><a href="{html.escape(p.href)}">{_titles(p.title_zh, p.title_en)}</a>{note}</li>')
+            else:
+                body.append(f"<li>{_titles(p.title_zh, p.title_en)}</li>")
+        body.append("</ul>")
+    files = [name for name in OUTPUTS if stage is None or (stage / name).exists()]
+    if files:
+        body.append(f"<h2>{_titles(*_both('index_data'))}</h2><ul>")
+        body += [f'<li><a href="{html.escape(n)}">{html.escape(n)}</a> <span class="note">{html.escape(OUTPUTS[n])}</span></li>'
+                 for n in files]
+        body.append("</ul>")
+    title_zh, title_en = _both("title_index")
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title_zh)} · {html.escape(title_en)}</title>
+<style>
+body {{ font: 15px/1.6 "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; max-width: 58em; margin: 2em auto; padding: 0 1em; color: #222; }}
+h1 {{ font-size: 24px; margin-bottom: .2em; }} h2 {{ font-size: 18px; margin-top: 1.4em; }}
+.en, .note, .source {{ color: #666; }} .en {{ margin-left: .5em; }} .note {{ font-size: 13px; margin-left: .6em; }}
+a {{ color: #2b5d8f; text-decoration: none; }} a:hover {{ text-decoration: underline; }}
+</style>
+</head>
+<body>
+<h1>{_titles(title_zh, title_en)}</h1>
+<p class="source">{html.escape(source)}</p>
+{"".join(body)}
+<p class="note">{html.escape(chrome("index_offline", "zh"))} {html.escape(chrome("index_offline", "en"))}</p>
+</body>
+</html>
+"""

@@ -96,6 +96,7 @@ CHROME: dict[str, tuple[str, str]] = {
     "fact_code": ("区划代码", "Division code"),
     "fact_place_type": ("地区类型", "Place type"),
     "fact_shared_tasks": ("共同任务", "Shared tasks"),
+    "fact_weight": ("协作权重（按角色加权）", "Tie weight (weighted by role)"),
     "fact_basis": ("依据", "Basis"),
     # index page
     "index_views": ("交互视图", "Interactive views"),

@@ -46,7 +46,7 @@ EDGE_STYLE: dict[str, dict] = {
     "participatesIn": {"width": 1.2, "dashes": [6, 5], "color": "#8c8c8c", "arrows": "to"},
     "hasDeliverable": {"width": 0.8, "dashes": False, "color": "#c8c8c8", "arrows": ""},
     "mentionsPlace": {"width": 1.0, "dashes": [2, 4], "color": "#b59b86", "arrows": ""},
-    "collaborates": {"width": 1.0, "dashes": False, "color": "rgba(110,110,110,0.45)", "arrows": ""},
+    "collaborates": {"width": 1.0, "dashes": False, "color": "#6e6e6e", "arrows": ""},
 }
 
 #: Agency kind (local name of the org:classification concept) → fill colour, agencies view.

@@ -138,6 +138,7 @@ class View:
     sections: list[tuple[int, str]] = field(default_factory=list)
     groups: bool = False  # offer "group by section"
     edge_total: int | None = None
+    source: str = ""  # the plan's title, or how many plans
 
     @property
     def years(self) -> list[int]:
@@ -238,8 +239,16 @@ class Context:
         return d.get("label") or f"({d.get('numeral', '')}) {d.get('title', '')}"
 
     def section_label(self, n: int) -> str:
+        """``2. 有序推进农业转移人口市民化`` (the number alone when plans title it differently)."""
         title = self.section_titles.get(n, "")
         return f"{n}. {title}" if title else str(n)
+
+    def source(self) -> str:
+        """What the views are drawn from: the plan's title, or the number of plans."""
+        titles = sorted({self.graph.nodes[t].get("plan_title", "") for t in self.tasks} - {""})
+        if len(self.plans) == 1 and titles:
+            return titles[0]
+        return f"{len(self.plans)} plans / {len(self.plans)} 个方案"
 
 
 def load_context(store: Store, analysis: Any = "auto") -> Context:
@@ -305,7 +314,10 @@ def _task_node(ctx: Context, t: str, lang: str) -> Node:
 
 
 def _measure(value) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    """A measure for reading: at most three decimals, no trailing zeros (80.5, 0.641)."""
+    if value is None:
+        return "—"
+    return f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 def _actor_node(ctx: Context, a: str, lang: str) -> Node:
@@ -332,8 +344,9 @@ def _actor_node(ctx: Context, a: str, lang: str) -> Node:
             if getattr(stats, flag):
                 flags.append(flag)
                 facts.append((f"fact_{flag}", chrome("yes", lang)))
-        if flags and stats.reasons:
-            facts.append(("fact_reasons", [str(r) for r in stats.reasons]))
+        reasons = getattr(stats, "reasons_zh", None) if lang == "zh" else None
+        if flags and (reasons or stats.reasons):
+            facts.append(("fact_reasons", [str(r) for r in (reasons or stats.reasons)]))
     else:
         facts += [
             ("fact_lead_count", str(sum(1 for _, rel in tasks if rel == "leads"))),
@@ -446,7 +459,8 @@ def _sections(ctx: Context, nodes: list[Node]) -> list[tuple[int, str]]:
 def full_view(ctx: Context, lang: str = "zh") -> View:
     """Every task with its actors, deliverables and places."""
     nodes, edges = _task_subgraph(ctx, ctx.tasks, lang)
-    return View("full", "full", chrome("title_full", lang), lang, nodes, edges, sections=_sections(ctx, nodes), groups=True)
+    return View("full", "full", chrome("title_full", lang), lang, nodes, edges, sections=_sections(ctx, nodes), groups=True,
+                source=ctx.source())
 
 
 def _cap_edges(edges: list[Edge], cap: int = EDGE_CAP, keep: int = EDGE_KEEP_PER_NODE) -> list[Edge]:
@@ -474,22 +488,22 @@ def agencies_view(ctx: Context, lang: str = "zh", cap: int = EDGE_CAP) -> View:
         raise FengongError("agencies view: needs fengong.analysis, which is not installed")
     g = ctx.graph
     nodes = []
-    for stats in ctx.analysis.agencies:
+    for stats in ctx.analysis.all_agencies or ctx.analysis.agencies:
         if stats.iri not in g or not (stats.leads or stats.participations):
             continue
-        node = _actor_node(ctx, stats.iri, lang)
-        node.kind = _local(stats.kind) or node.kind
-        nodes.append(node)
+        nodes.append(_actor_node(ctx, stats.iri, lang))
     keep = {n.id for n in nodes}
     edges = []
     for u, v, data in ctx.analysis.projection.edges(data=True):
         if u not in keep or v not in keep:
             continue
-        shared = [t for t in data.get("tasks", ()) if t in g]
+        shared = [t for t in data.get("task_iris", data.get("tasks", ())) if t in g]
         tds = [g.nodes[t] for t in shared]
+        facts: list[tuple[str, Any]] = [("fact_shared_tasks", [ctx.task_ref(t) for t in shared])]
+        if "weight" in data:
+            facts.insert(0, ("fact_weight", _measure(data["weight"])))
         edges.append(Edge(
-            u, v, "collaborates", weight=float(data.get("weight", len(shared) or 1)),
-            facts=[("fact_shared_tasks", [ctx.task_ref(t) for t in shared])],
+            u, v, "collaborates", weight=float(len(shared) or data.get("weight", 1)), facts=facts,
             sections=sorted({td["section"] for td in tds if "section" in td}),
             years=sorted({td["due_year"] for td in tds if "due_year" in td}),
         ))
@@ -498,8 +512,8 @@ def agencies_view(ctx: Context, lang: str = "zh", cap: int = EDGE_CAP) -> View:
     notes = []
     if len(edges) < total:
         notes.append(chrome("edges_capped", lang, shown=len(edges), total=total, k=EDGE_KEEP_PER_NODE))
-    return View("agencies", "agencies", chrome("title_agencies", lang), lang, nodes, edges, notes=notes,
-                legend="kinds", sections=_sections(ctx, nodes), edge_total=total)
+    return View("agencies", "agencies", chrome("title_agencies", lang), lang, nodes, edges, notes=notes, legend="kinds",
+                sections=_sections(ctx, nodes), edge_total=total, source=ctx.source())
 
 
 def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
@@ -510,7 +524,8 @@ def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
     partners = {n.id for n in nodes if n.type in ACTOR_TYPES} - {a}
     nodes[0].facts.append(("fact_partners", str(len(partners))))
     title = chrome("title_agency", lang, name=ctx.name(a, lang))
-    return View(f"agency:{_local(a)}", f"agency-{_local(a)}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+    return View(f"agency:{_local(a)}", f"agency-{_local(a)}", title, lang, nodes, edges,
+                sections=_sections(ctx, nodes), source=ctx.source())
 
 
 def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
@@ -519,7 +534,8 @@ def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
     tasks = [t for t in ctx.tasks if ctx.graph.nodes[t].get("section") == n]
     nodes, edges = _task_subgraph(ctx, tasks, lang)
     title = chrome("title_section", lang, number=n, title=ctx.section_titles.get(n, "")).strip()
-    return View(f"section:{n}", f"section-{n}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+    return View(f"section:{n}", f"section-{n}", title, lang, nodes, edges,
+                sections=_sections(ctx, nodes), source=ctx.source())
 
 
 def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
@@ -528,7 +544,8 @@ def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
     tasks = sorted(set(ctx.mentioned_by[p]), key=ctx.tasks.index)
     nodes, edges = _task_subgraph(ctx, tasks, lang, deliverables=False, places=False, extra=(p,))
     title = chrome("title_city", lang, name=ctx.name(p, lang))
-    return View(f"city:{_local(p)}", f"city-{_local(p)}", title, lang, nodes, edges, sections=_sections(ctx, nodes))
+    return View(f"city:{_local(p)}", f"city-{_local(p)}", title, lang, nodes, edges,
+                sections=_sections(ctx, nodes), source=ctx.source())
 
 
 # --- names to nodes ---------------------------------------------------------------
@@ -611,11 +628,13 @@ def build_view(ctx: Context, spec: str, lang: str = "zh", arg: str | None = None
     """The view named by *spec* (``full``, ``agencies``, ``agency:NAME``, ``section:N``, ``city:NAME``)."""
     kind, value = parse_spec(spec, arg)
     if kind == "full":
-        return full_view(ctx, lang)
-    if kind == "agencies":
-        return agencies_view(ctx, lang)
-    if kind == "agency":
-        return agency_view(ctx, value, lang)
-    if kind == "section":
-        return section_view(ctx, value, lang)
-    return city_view(ctx, value, lang)
+        view = full_view(ctx, lang)
+    elif kind == "agencies":
+        view = agencies_view(ctx, lang)
+    elif kind == "agency":
+        view = agency_view(ctx, value, lang)
+    elif kind == "section":
+        view = section_view(ctx, value, lang)
+    else:
+        view = city_view(ctx, value, lang)
+    return view

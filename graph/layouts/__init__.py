@@ -2,22 +2,27 @@
 
 Each layout module exposes ``NAME``, ``score(text) -> float`` (0 = not this
 layout, 1 = certainly) and ``parse(plan, registry, gazetteer) -> Plan``.
-:func:`choose` picks the best-scoring layout for a text.
+:func:`choose` picks the best-scoring layout for a text. Both layouts read a
+document with the same one-pass reader (:mod:`fengong.layouts.body`), so a
+document that mixes field lines and parentheticals is read whole whichever wins;
+the layout recorded (``fg:layout``) is the style that dominates.
 
 >>> choose("(一)目标。\\n牵头单位:财政厅\\n").NAME
 'fieldlines'
+>>> choose("1.推进A。（省发展改革委牵头，省财政厅配合）\\n").NAME
+'inline'
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from . import fieldlines
+from . import fieldlines, inline
 
-__all__ = ["LAYOUTS", "choose", "get"]
+__all__ = ["LAYOUTS", "choose", "get", "scores"]
 
 #: Registered layouts, tried in order; the highest score wins (ties: first listed).
-LAYOUTS: list[ModuleType] = [fieldlines]
+LAYOUTS: list[ModuleType] = [fieldlines, inline]
 
 
 def get(name: str) -> ModuleType:
@@ -26,6 +31,15 @@ def get(name: str) -> ModuleType:
         if layout.NAME == name:
             return layout
     raise KeyError(name)
+
+
+def scores(text: str) -> dict[str, float]:
+    """Every layout's score for *text*, by layout name.
+
+    >>> scores("(一)目标。\\n牵头单位:财政厅\\n")
+    {'fieldlines': 1.0, 'inline': 0.0}
+    """
+    return {layout.NAME: layout.score(text) for layout in LAYOUTS}
 
 
 def choose(text: str) -> ModuleType | None:

@@ -21,6 +21,13 @@ __all__ = [
     "Line",
     "split_lines",
     "read_header",
+    "read_footer",
+    "ref_year",
+    "assign",
+    "sub_segments",
+    "locate",
+    "prose_leads",
+    "new_section",
     "SECTION_RE",
     "section_kind",
     "make_assignments",
@@ -102,16 +109,37 @@ def _date(y: str, m: str, d: str) -> datetime.date | None:
         return None
 
 
+# Lines above a notice's title that are not its title: notes such as （此件公开发布）
+# and the letterhead “XX人民政府文件”.
+_NOTE_LINE = re.compile(r"^[（(\[【〔].*[）)\]】〕]$")
+_LETTERHEAD = re.compile(r"^(.{2,30}?)\s*文件$")
+
+
 def read_header(plan: Plan, lines: list[Line], registry: Registry, body_start: int) -> None:
-    """Fill title, document number, issuer, date, jurisdiction and the plans implemented.
+    """Fill title, document number, issuer, date and the plans implemented.
 
     Reads only the lines before *body_start* (index of the first section or item).
+    Notes in brackets and a letterhead (``XX人民政府文件``) above the notice title are skipped.
     """
     head = [l for l in lines[:body_start] if l.text]
+    letterhead = None
+    while head and (_NOTE_LINE.match(head[0].text) or _LETTERHEAD.match(head[0].text)):
+        m = _LETTERHEAD.match(head[0].text)
+        letterhead = m.group(1) if m else letterhead
+        head = head[1:]
     if not head:
         return
     notice = head[0].text
     own = DOC_NUMBER_RE.search(notice)
+    if not own:
+        # The number often stands on a line of its own near the top (国发〔2019〕8号).
+        for line in head[:6]:
+            m = DOC_NUMBER_RE.fullmatch(line.text.strip("（）() "))
+            if m:
+                own = m
+                if line is head[0] and len(head) > 1:
+                    head, notice = head[1:], head[1].text
+                break
     if own:
         plan.doc_number = own.group(1)
     # The plan's own title is the line naming the 方案 itself; otherwise the notice title.
@@ -128,6 +156,8 @@ def read_header(plan: Plan, lines: list[Line], registry: Registry, body_start: i
         m = re.match(r"^(.{2,30}?)(关于|印发)", notice)
         if m and _ISSUER_END.search(m.group(1)):
             plan.issuer_name = m.group(1)
+    if not plan.issuer_name and letterhead and _ISSUER_END.search(letterhead):
+        plan.issuer_name = letterhead
     # Plans implemented: numbered documents cited in the preamble other than our own.
     seen = {plan.doc_number}
     for line in head[1:]:
@@ -140,6 +170,83 @@ def read_header(plan: Plan, lines: list[Line], registry: Registry, body_start: i
             plan.implements.append((m.group(1), cited[-1] if cited else None))
 
 
+def read_footer(plan: Plan, lines: list[Line], start: int) -> None:
+    """Issuer and date signed at the end of the document, when the header had none.
+
+    >>> p = Plan(title="", source="t", text="", encoding="utf-8", layout="inline")
+    >>> read_footer(p, split_lines("正文\\n\\n国务院\\n2019年3月8日\\n（此件公开发布）"), 0)
+    >>> p.issuer_name, p.issued
+    ('国务院', datetime.date(2019, 3, 8))
+    """
+    if plan.issued is not None:
+        return
+    tail = [l for l in lines[start:] if l.text][-10:]
+    for i in range(len(tail) - 1, -1, -1):
+        m = _DATE_LINE.match(tail[i].text)
+        if m:
+            plan.issued = _date(*m.groups())
+            if not plan.issuer_name and i > 0 and _ISSUER_END.search(tail[i - 1].text) and len(tail[i - 1].text) < 40:
+                plan.issuer_name = tail[i - 1].text
+            return
+
+
+def ref_year(plan: Plan) -> int | None:
+    """The year relative dates (年内, 5年内) count from: the issue date's, else the document number's.
+
+    >>> ref_year(Plan(title="", source="t", text="", encoding="", layout="", doc_number="国发〔2019〕8号"))
+    2019
+    """
+    if plan.year:
+        return plan.year
+    if plan.doc_number:
+        m = DOC_NUMBER_RE.search(plan.doc_number)
+        if m:
+            return int(m.group(2))
+    return None
+
+
+def assign(
+    item: Item,
+    plan: Plan,
+    registry: Registry,
+    surface: str,
+    start: int,
+    line: Line,
+    role: str,
+    basis: str,
+    position: int,
+    previous: tuple[str, object] | None = None,
+    kind_hint: str | None = None,
+):
+    """Resolve *surface* (at document offset *start*) and append its assignment to *item*.
+
+    *previous* is the (surface, actor) named just before in the same list, for
+    shared prefixes (广西银监局、保监局). Returns the actor, or ``None`` when the
+    same actor already holds the same role for this item (a warning says so).
+    """
+    prefix_from, prev_actor = previous if previous else (None, None)
+    actor = registry.resolve(surface, plan.jurisdiction, prefix_from=prefix_from, previous=prev_actor, kind_hint=kind_hint)
+    where = f"{plan.source}:{line.number}"
+    if not actor.known and not any(w.endswith(f" new {actor.kind} {actor.id}") for w in plan.warnings):
+        # once per actor and document: a city's plan names the same unknown bureau many times
+        plan.warnings.append(f"{where}: unknown agency '{surface}' kept as new {actor.kind} {actor.id}")
+    if any(a.actor == actor and a.role == role for a in item.assignments):
+        plan.warnings.append(f"{where}: '{surface}' named twice for item {item.numeral}; kept once")
+        return actor
+    item.assignments.append(
+        Assignment(
+            actor=actor,
+            role=role,
+            basis=basis,
+            surface=surface,
+            position=position,
+            span=Span(line.number, line.number, start, start + len(surface)),
+            snippet=line.text,
+        )
+    )
+    return actor
+
+
 def make_assignments(
     item: Item,
     value: str,
@@ -150,58 +257,42 @@ def make_assignments(
     registry: Registry,
     plan: Plan,
     first_is_lead: bool = False,
+    kind_hint: str | None = None,
 ) -> None:
     """Split a list of names and append one assignment per name to *item*.
 
     With *first_is_lead* (a document rule such as 列第一位者为牵头单位) the first
-    name leads and the rest participate, and the basis says so.
+    name leads and the rest participate, with basis ``first-listed-rule``.
     """
-    pieces = split_actors(value)
     previous = None
-    for position, piece in enumerate(pieces, start=1):
-        actor = registry.resolve(piece.surface, plan.jurisdiction, prefix_from=previous)
-        previous = piece.surface
+    for position, piece in enumerate(split_actors(value), start=1):
         this_role, this_basis = role, basis
         if first_is_lead:
             this_role = "lead" if position == 1 else "participant"
-        if not actor.known:
-            plan.warnings.append(
-                f"{plan.source}:{line.number}: unknown agency '{piece.surface}' kept as new {actor.kind} {actor.id}"
-            )
-        if any(a.actor == actor and a.role == this_role for a in item.assignments):
-            plan.warnings.append(
-                f"{plan.source}:{line.number}: '{piece.surface}' named twice for item {item.numeral}; kept once"
-            )
-            continue
-        start = value_start + piece.start
-        item.assignments.append(
-            Assignment(
-                actor=actor,
-                role=this_role,
-                basis=this_basis,
-                surface=piece.surface,
-                position=position,
-                span=Span(line.number, line.number, start, start + len(piece.surface)),
-                snippet=line.text,
-            )
-        )
+            this_basis = "first-listed-rule"
+        actor = assign(item, plan, registry, piece.surface, value_start + piece.start, line, this_role, this_basis,
+                       position, previous, kind_hint)
+        previous = (piece.surface, actor)
 
 
 def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan: Plan) -> None:
     """One deliverable per dated clause of a 预期成果/完成时间 field."""
-    for clause in dates.split_deliverables(value, ref_year=plan.year):
+    for clause in dates.split_deliverables(value, ref_year=ref_year(plan)):
         start = value_start + clause.start
         item.deliverables.append(
             Deliverable(clause.text, clause.due, Span(line.number, line.number, start, value_start + clause.end))
         )
 
 
-def finish_item(item: Item, plan: Plan, gazetteer) -> None:
-    """Work done once an item's lines are all read: title, indicators, places, 完成时间."""
-    item.title = title_of(item.text)
+def finish_item(item: Item, plan: Plan, gazetteer, title: str | None = None) -> None:
+    """Work done once an item's lines are all read: title, indicators, places, 完成时间.
+
+    *title* replaces the default (the text before the first 。), e.g. without a parenthetical.
+    """
+    item.title = title if title is not None else title_of(item.text)
     year = None
     if item.completion:
-        due = dates.parse_due(item.completion, ref_year=plan.year)
+        due = dates.parse_due(item.completion, ref_year=ref_year(plan))
         year = due.year if due else None
     if item.kind == "target" and item.text:
         item.indicators.extend(indicators.parse_indicators(item.title, year=year))
@@ -220,6 +311,26 @@ def finish_item(item: Item, plan: Plan, gazetteer) -> None:
             seen.add(place.key)
             line_number, start = locate(segments, s)
             item.places.append(PlaceMention(place.key, text[s:e], Span(line_number, line_number, start, start + e - s)))
+
+
+def sub_segments(segments: list[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:
+    """The segments of ``text[start:end]`` given the segments of ``text``.
+
+    >>> sub_segments([(0, 5, 100), (10, 6, 200)], 4, 14)
+    [(0, 5, 104), (6, 6, 200)]
+    """
+    out = []
+    for seg_pos, line_number, doc_offset in segments:
+        seg_end = next((p for p, _, _ in segments if p > seg_pos), None)
+        if seg_end is not None and seg_end <= start:
+            continue
+        if seg_pos >= end:
+            break
+        if seg_pos <= start:
+            out.append((0, line_number, doc_offset + (start - seg_pos)))
+        else:
+            out.append((seg_pos - start, line_number, doc_offset))
+    return out
 
 
 def locate(segments: list[tuple[int, int, int]], pos: int) -> tuple[int, int]:

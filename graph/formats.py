@@ -1,0 +1,353 @@
+"""Writing query results (and any other table) as text: table, csv, tsv, json, md.
+
+Shared by ``query``, ``analyze`` and the other commands that print rows, so a
+result reads the same everywhere:
+
+* ``table`` — aligned columns for a terminal; CJK characters count two cells
+  (``unicodedata.east_asian_width``); IRIs shortened with the project prefixes;
+* ``csv`` — UTF-8, RFC 4180, the SPARQL 1.1 CSV conventions (plain values);
+  cells that a spreadsheet would run as a formula (``= + - @``, tab, CR) get a
+  leading ``'``; ``bom=True`` adds a byte-order mark so Excel reads Chinese;
+* ``tsv`` — SPARQL 1.1 TSV: every term in N-Triples syntax, keeping language
+  tags and datatypes (``"住房城乡建设厅"@zh``);
+* ``json`` — SPARQL 1.1 Query Results JSON;
+* ``md`` — a Markdown table, pipes and HTML-special characters escaped.
+
+A CONSTRUCT/DESCRIBE result is written as Turtle and an ASK result as
+``true``/``false`` (SPARQL JSON ``{"boolean": …}`` in json), whatever the format.
+
+>>> from fengong.store import Result, Term
+>>> r = table_result(["agency", "leads"], [("住房城乡建设厅", 26), ("公安厅", 6)])
+>>> print(render(r, "table"))
+agency          leads
+--------------  -----
+住房城乡建设厅     26
+公安厅              6
+(2 rows)
+<BLANKLINE>
+>>> render(r, "csv").splitlines()[1]
+'住房城乡建设厅,26'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from . import FengongError
+from .atomic import write_bytes
+from .store import Result, Term
+from .vocab import PREFIXES
+
+__all__ = [
+    "FORMATS",
+    "BOM_FORMATS",
+    "render",
+    "write_result",
+    "render_table",
+    "render_csv",
+    "render_tsv",
+    "render_json",
+    "render_markdown",
+    "render_turtle",
+    "table_result",
+    "display_width",
+    "compact_iri",
+    "neutralise_cell",
+]
+
+#: Output formats for rows, in the order the CLI offers them.
+FORMATS = ("table", "csv", "tsv", "json", "md")
+#: Formats a byte-order mark makes sense for (spreadsheets).
+BOM_FORMATS = ("csv", "tsv")
+
+XSD = PREFIXES["xsd"]
+#: Datatypes whose values are numbers: right-aligned in tables, never neutralised in CSV.
+NUMERIC_TYPES = frozenset(
+    XSD + t
+    for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+              "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+              "unsignedShort", "unsignedByte")
+)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
+#: First characters that make Excel/LibreOffice read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Prefixes to shorten IRIs with, longest namespace first so fgagency: wins over a shorter match.
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _is_number(term: Term | None) -> bool:
+    return term is not None and term.kind == "literal" and term.datatype in NUMERIC_TYPES and bool(_NUMBER.fullmatch(term.value))
+
+
+def compact_iri(iri: str) -> str:
+    """*iri* as a prefixed name when a project prefix covers it, else unchanged.
+
+    >>> compact_iri("https://w3id.org/fengong/id/agency/gx-housing")
+    'fgagency:gx-housing'
+    >>> compact_iri("http://example.org/x")
+    'http://example.org/x'
+    """
+    for prefix, ns in _PREFIX_ORDER:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if _LOCAL_NAME.fullmatch(local) and not local.endswith("."):
+                return f"{prefix}:{local}"
+    return iri
+
+
+def display_width(text: str) -> int:
+    """Terminal cells *text* takes: wide and full-width characters count two, combining marks none.
+
+    >>> display_width("公安厅"), display_width("abc"), display_width("e\\u0301")
+    (6, 3, 1)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _truncate(text: str, max_width: int) -> str:
+    if display_width(text) <= max_width:
+        return text
+    out, width = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if width + w > max_width - 1:
+            break
+        out.append(ch)
+        width += w
+    return "".join(out) + "…"
+
+
+def neutralise_cell(text: str, term: Term | None = None) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would evaluate; numbers stay numbers.
+
+    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_cell("-5", Term.literal("-5", "http://www.w3.org/2001/XMLSchema#integer"))
+    '-5'
+    """
+    if text.startswith(FORMULA_STARTS) and not _is_number(term):
+        return "'" + text
+    return text
+
+
+def _plain(term: Term | None) -> str:
+    """A term's value as the SPARQL CSV format writes it."""
+    if term is None:
+        return ""
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def _shown(term: Term | None) -> str:
+    """A term for human eyes: IRIs shortened, control characters (newlines, tabs) as spaces."""
+    if term is None:
+        return ""
+    text = compact_iri(term.value) if term.kind == "uri" else _plain(term)
+    return _CONTROL.sub(" ", text)
+
+
+def _numeric_columns(result: Result) -> list[bool]:
+    """Which columns hold only numbers (and blanks), with at least one number."""
+    return [
+        any(_is_number(row[i]) for row in result.rows) and all(row[i] is None or _is_number(row[i]) for row in result.rows)
+        for i in range(len(result.vars))
+    ]
+
+
+def _check_rows(result: Result) -> None:
+    if result.boolean is not None or result.triples is not None:
+        raise ValueError("not a SELECT result")
+
+
+def render_table(result: Result, max_width: int | None = None) -> str:
+    """Aligned columns with a rule under the header and a row count; numbers right-aligned.
+
+    *max_width* cuts longer cells with ``…`` (display cells, not characters).
+    """
+    _check_rows(result)
+    cells = [[_shown(t) for t in row] for row in result.rows]
+    if max_width:
+        cells = [[_truncate(c, max_width) for c in row] for row in cells]
+    numeric = _numeric_columns(result)
+    widths = [max([display_width(v)] + [display_width(row[i]) for row in cells]) for i, v in enumerate(result.vars)]
+
+    def line(values: Sequence[str], align_numbers: bool) -> str:
+        parts = []
+        for i, value in enumerate(values):
+            pad = " " * (widths[i] - display_width(value))
+            parts.append(pad + value if align_numbers and numeric[i] else value + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [line(result.vars, True), "  ".join("-" * w for w in widths)]
+    out.extend(line(row, True) for row in cells)
+    n = len(result.rows)
+    out.append(f"({n} row{'' if n == 1 else 's'})")
+    return "\n".join(out) + "\n"
+
+
+def render_csv(result: Result, bom: bool = False) -> str:
+    """SPARQL 1.1 CSV (plain values, CRLF line ends), formula cells neutralised; *bom* for Excel."""
+    _check_rows(result)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise_cell(v) for v in result.vars])
+    for row in result.rows:
+        writer.writerow([neutralise_cell(_plain(t), t) for t in row])
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def render_tsv(result: Result, bom: bool = False) -> str:
+    """SPARQL 1.1 TSV: ``?var`` headers, terms in N-Triples syntax, empty for unbound.
+
+    Literals always start with ``"`` and IRIs with ``<``, so no cell can start a formula.
+    """
+    _check_rows(result)
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines.extend("\t".join("" if t is None else t.n3() for t in row) for row in result.rows)
+    return ("\ufeff" if bom else "") + "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if term.kind == "uri":
+        return {"type": "uri", "value": term.value}
+    if term.kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype:
+        out["datatype"] = term.datatype
+    return out
+
+
+def render_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
+    if result.boolean is not None:
+        doc: dict[str, Any] = {"head": {}, "boolean": result.boolean}
+    else:
+        _check_rows(result)
+        bindings = [
+            {v: _json_term(t) for v, t in zip(result.vars, row) if t is not None}
+            for row in result.rows
+        ]
+        doc = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    # Escape the backslash first so an escaped pipe cannot be undone; HTML-special
+    # characters become entities because Markdown renderers pass raw HTML through.
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|")
+
+
+def render_markdown(result: Result) -> str:
+    """A GitHub-flavoured Markdown table; numeric columns right-aligned."""
+    _check_rows(result)
+    numeric = _numeric_columns(result)
+    lines = [
+        "| " + " | ".join(_md_cell(v) for v in result.vars) + " |",
+        "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
+    ]
+    lines.extend("| " + " | ".join(_md_cell(_shown(t)) for t in row) + " |" for row in result.rows)
+    return "\n".join(lines) + "\n"
+
+
+def render_turtle(triples: Iterable[tuple[Term, Term, Term]]) -> str:
+    """Triples as Turtle with the project prefixes, sorted so output is stable."""
+    import pyoxigraph as ox
+
+    parsed = sorted({ox.Triple(s.to_ox(), p.to_ox(), o.to_ox()) for s, p, o in triples}, key=str)
+    buf = io.BytesIO()
+    ox.serialize(parsed, buf, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    return buf.getvalue().decode("utf-8")
+
+
+def render(result: Result, fmt: str = "table", bom: bool = False, max_width: int | None = None) -> str:
+    """*result* as text in *fmt* (one of :data:`FORMATS`).
+
+    CONSTRUCT results are Turtle and ASK results ``true``/``false`` in every
+    format but json. *bom* (csv, tsv) starts the text with U+FEFF.
+
+    >>> from fengong.store import Result
+    >>> render(Result(boolean=True), "table")
+    'true\\n'
+    """
+    if fmt not in FORMATS:
+        raise FengongError(f"{fmt}: unknown output format (use {', '.join(FORMATS)})")
+    if bom and fmt not in BOM_FORMATS:
+        raise FengongError(f"--bom is for {' and '.join(BOM_FORMATS)} output, not {fmt}")
+    if result.triples is not None:
+        return render_turtle(result.triples)
+    if result.boolean is not None:
+        return render_json(result) if fmt == "json" else ("true\n" if result.boolean else "false\n")
+    if fmt == "table":
+        return render_table(result, max_width=max_width)
+    if fmt == "csv":
+        return render_csv(result, bom=bom)
+    if fmt == "tsv":
+        return render_tsv(result, bom=bom)
+    if fmt == "json":
+        return render_json(result)
+    return render_markdown(result)
+
+
+def write_result(result: Result, fmt: str = "table", output: str | Path | None = None, bom: bool = False,
+                 stream=None, max_width: int | None = None) -> None:
+    """Render *result* and write it as UTF-8: atomically to *output*, else to *stream* (stdout).
+
+    Bytes go to the stream's binary buffer, so a non-UTF-8 locale cannot garble Chinese.
+    """
+    data = render(result, fmt, bom=bom, max_width=max_width).encode("utf-8")
+    if output is not None and str(output) != "-":
+        write_bytes(output, data)
+        return
+    target = stream if stream is not None else sys.stdout
+    binary = getattr(target, "buffer", None)
+    if binary is not None:
+        target.flush()
+        binary.write(data)
+        binary.flush()
+    else:
+        target.write(data.decode("utf-8"))
+
+
+def _term_of(value: Any) -> Term | None:
+    """A Python value as an RDF term: int → xsd:integer, float → xsd:double, bool → xsd:boolean."""
+    if value is None or isinstance(value, Term):
+        return value
+    if isinstance(value, bool):
+        return Term.literal("true" if value else "false", XSD + "boolean")
+    if isinstance(value, int):
+        return Term.literal(str(value), XSD + "integer")
+    if isinstance(value, float):
+        return Term.literal(repr(value), XSD + "double")
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return Term.literal(str(value), XSD + "decimal")
+    return Term.literal(str(value))
+
+
+def table_result(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Result:
+    """A :class:`Result` from plain Python rows, for commands that compute tables themselves.
+
+    >>> table_result(["n"], [(3,)]).rows[0][0].datatype
+    'http://www.w3.org/2001/XMLSchema#integer'
+    """
+    return Result(vars=list(columns), rows=[tuple(_term_of(v) for v in row) for row in rows])

@@ -1,0 +1,585 @@
+"""Reading a plan in one pass: header, numbering, field lines and inline parentheticals.
+
+Both layouts (:mod:`~fengong.layouts.fieldlines`, :mod:`~fengong.layouts.inline`)
+hand the document to :func:`read`, so a plan that mixes field lines and
+parentheticals is read whole. The steps:
+
+1. Each line is classified: a numbered heading (:mod:`~fengong.layouts.outline`),
+   field runs (``牵头单位：X；配合单位：Y``, at the start of a line or after a
+   sentence), or text.
+2. Numbered lines open blocks nested by depth. When top-level numbering
+   restarts (a covering notice numbered 一、二、 before the plan itself), the
+   part holding the most assignments is the plan; the rest is header.
+3. The *item level* is the numbering depth whose blocks carry the most
+   assignments; shallower numbering gives sections (the top level) and context,
+   deeper numbering belongs to its item. Items are tasks; so is any other block
+   or paragraph that carries an assignment of its own.
+4. An item whose sentences each carry their own assignment parenthetical
+   becomes one task per sentence (``Item.sub_number``).
+5. Task numbers are the written ones when they are unique; otherwise tasks are
+   numbered in document order and the written numbering is kept as the numeral
+   (``二.(三).4``).
+
+The jurisdiction comes from the issuer, else from the document number's
+abbreviation, else from a place opening the title; a document with none of
+these gets a jurisdiction of its own (``doc-<slug>``) and a warning, so its
+agencies never merge with another government's.
+
+>>> from fengong.parse import parse_text
+>>> plan = parse_text("国务院办公厅关于印发测试分工的通知\\n一、改革\\n1.推进A。（发展改革委牵头，财政部配合）\\n", "t.txt")
+>>> [(a.actor.id, a.role, a.basis) for a in plan.items[0].assignments]
+[('cn-drc', 'lead', 'inline'), ('cn-finance', 'participant', 'inline')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ..jurisdictions import document_scope, from_doc_number, is_document_scope, jurisdiction_of
+from ..records import Deliverable, Item, Plan, Section, Span
+from .. import dates
+from . import common, fieldlines, inline, outline
+
+__all__ = ["read", "Run", "Row", "classify", "ACTOR_MEANINGS"]
+
+#: Field meanings that name actors (the others say when or what).
+ACTOR_MEANINGS = ("lead", "participant", "responsible", "leader")
+
+# A line that opens like a field but whose label is unknown and sounds like one of ours.
+_UNKNOWN_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:单位|部门|处室|科室|领导|责任人|时间|时限|期限|成果|进度))\s*[:：]")
+# A trailing bracketed note on a field value (…（列第一位者为牵头单位）) is not a name.
+_VALUE_NOTE = re.compile(r"[（(][^（）()]*(?:为|下同|负责|牵头|年|月|同上)[^（）()]*[）)]\s*[。；;]?\s*$")
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]*")
+_ISSUER_LEVEL = re.compile(r"(自治区|省|市|区|县)(?:人民)?政府")
+_LEVEL_OF_WORD = {"自治区": "provincial", "省": "provincial", "市": "prefectural", "区": "county", "县": "county"}
+
+
+@dataclass
+class Run:
+    """One labelled field on a line: ``label：value``."""
+
+    label: str
+    meaning: str
+    value: str
+    value_start: int  # document offset of the value
+    line: common.Line
+
+
+@dataclass
+class Row:
+    """A classified source line."""
+
+    line: common.Line
+    heading: outline.Heading | None
+    text: str  # the line's running text (after the numbering, before any field)
+    text_start: int  # document offset of ``text``
+    runs: list[Run] = field(default_factory=list)
+    unknown_label: str | None = None
+    label_only: bool = False  # a bare label such as 牵头单位 (a table's header cell)
+
+
+@dataclass
+class _Block:
+    index: int  # row index of the heading
+    heading: outline.Heading
+    end: int = 0  # row index after the block's subtree
+    children: list["_Block"] = field(default_factory=list)
+    owns: int = 0  # assignments in the block's own rows
+
+
+@dataclass
+class _Unit:
+    """Rows that make one task (before splitting into sentences)."""
+
+    rows: list[int]
+    written: int | None  # the written number, None for an unnumbered paragraph
+    numeral: str
+    path: list[str]
+    style: str | None
+    section: int
+    kind: str
+    own_heading: int | None  # row index whose numbering is the unit's own
+
+
+@functools.lru_cache(maxsize=1)
+def _label_anywhere() -> re.Pattern:
+    labels = sorted(fieldlines.field_labels(), key=len, reverse=True)
+    return re.compile(rf"(?:^|(?<=[。；;，,\s]))({'|'.join(map(re.escape, labels))})\s*[:：]\s*")
+
+
+def _depths(text: str) -> list[int]:
+    out, depth = [], 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        out.append(depth)
+        if ch in "）)":
+            depth = max(0, depth - 1)
+    return out
+
+
+def classify(line: common.Line) -> Row:
+    """Classify one line: heading, field runs, running text.
+
+    >>> r = classify(common.split_lines("1.推进A。牵头单位：市发展改革委；配合单位：市财政局")[0])
+    >>> (r.heading.style, r.text, [(x.label, x.value) for x in r.runs])
+    ('arabic', '推进A。', [('牵头单位', '市发展改革委'), ('配合单位', '市财政局')])
+    """
+    text = line.text
+    h = outline.heading(text)
+    offset = h.rest_start if h else 0
+    meanings = fieldlines.field_labels()
+    depths = _depths(text)
+    matches = [m for m in _label_anywhere().finditer(text, offset) if not depths[m.start()]
+               and (m.start() == 0 or h is not None or text[m.start() - 1] in "。；;，, \u3000")]
+    if h is None and matches and matches[0].start() != 0 and not re.search(r"[。；;]\s*$", text[: matches[0].start()]):
+        # mid-line labels only after a finished sentence (…。牵头单位：X)
+        matches = []
+    row = Row(line, h, text[offset : matches[0].start()] if matches else text[offset:], line.start + offset)
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[m.end() : end].rstrip(" \u3000\t；;。，,")
+        row.runs.append(Run(m.group(1), meanings[m.group(1)], value, line.start + m.end(), line))
+    if not row.runs and h is None:
+        m = _UNKNOWN_LABEL.match(text)
+        if m and m.group(1) not in meanings:
+            row.unknown_label = m.group(1)
+        row.label_only = text in meanings
+    return row
+
+
+def read(plan: Plan, registry, gazetteer) -> Plan:
+    """Read *plan*'s text into it (sections, items, assignments, dates, header)."""
+    lines = common.split_lines(plan.text)
+    rows = [classify(line) for line in lines]
+    rule = inline.find_rule(plan.text)
+    plan.rule = rule[0] if rule else None
+    rule_at = rule[1] if rule else None
+    counts = [_row_assignments(row, rule is not None) for row in rows]
+    blocks, roots = _blocks(rows, counts)
+    part = _choose_part(roots, rows)
+    body_start = part[0].index if part else len(rows)
+    body_end = part[-1].end if part else len(rows)
+    common.read_header(plan, lines, registry, body_start)
+    common.read_footer(plan, lines, body_start)
+    _set_jurisdiction(plan, registry)
+    _warn_rows(plan, rows, body_start, body_end)
+    units, sections = _units(part, rows, counts)
+    plan.sections.extend(sections)
+    numbered = _numbering(units)
+    by_number = {l.number: l for l in lines}
+    for unit, (number, numeral) in zip(units, numbered):
+        _read_unit(plan, unit, number, numeral, rows, registry, gazetteer, rule_at, by_number)
+    return plan
+
+
+# -- structure ---------------------------------------------------------------
+
+
+def _row_assignments(row: Row, has_rule: bool) -> int:
+    """How many assignments a row carries (field runs naming actors, assignment parentheticals)."""
+    n = sum(1 for r in row.runs if r.meaning in ACTOR_MEANINGS and r.value)
+    for start, end in inline.find_parentheticals(row.text):
+        p = inline.read_parenthetical(row.text, start, end, rule_in_force=has_rule,
+                                      at_sentence_end=inline._at_end(row.text, end))
+        if p.is_assignment:
+            n += 1
+    return n
+
+
+def _blocks(rows: list[Row], counts: list[int]) -> tuple[list[_Block], list[_Block]]:
+    blocks: list[_Block] = []
+    roots: list[_Block] = []
+    stack: list[_Block] = []
+    for i, row in enumerate(rows):
+        if row.heading is None:
+            if stack:
+                stack[-1].owns += counts[i]
+            continue
+        while stack and stack[-1].heading.rank >= row.heading.rank:
+            stack.pop().end = i
+        block = _Block(i, row.heading, owns=counts[i])
+        (stack[-1].children if stack else roots).append(block)
+        blocks.append(block)
+        stack.append(block)
+    for block in stack:
+        block.end = len(rows)
+    return blocks, roots
+
+
+def _subtree(block: _Block):
+    yield block
+    for child in block.children:
+        yield from _subtree(child)
+
+
+def _choose_part(roots: list[_Block], rows: list[Row]) -> list[_Block]:
+    """The run of top-level blocks that is the plan: split where top numbering restarts."""
+    if not roots:
+        return []
+    top = min(b.heading.rank for b in roots)
+    parts: list[list[_Block]] = [[]]
+    seen_top = False
+    for block in roots:
+        if block.heading.rank == top and block.heading.number == 1 and seen_top:
+            parts.append([])
+        seen_top = seen_top or block.heading.rank == top
+        parts[-1].append(block)
+    owned = [sum(b.owns for root in part for b in _subtree(root)) for part in parts]
+    return parts[max(range(len(parts)), key=lambda i: (owned[i], -i))]
+
+
+def _units(part: list[_Block], rows: list[Row], counts: list[int]) -> tuple[list[_Unit], list[Section]]:
+    """Tasks and sections of the chosen part."""
+    blocks = [b for root in part for b in _subtree(root)]
+    if not blocks:
+        return [], []
+    by_rank: dict[float, int] = {}
+    for b in blocks:
+        by_rank[b.heading.rank] = by_rank.get(b.heading.rank, 0) + (1 if b.owns else 0)
+    ranks = sorted(by_rank)
+    if any(by_rank.values()):
+        item_rank = max(ranks, key=lambda r: (by_rank[r], -r))
+    else:
+        item_rank = ranks[1] if len(ranks) > 1 else ranks[0]
+    section_rank = ranks[0] if ranks[0] < item_rank else None
+    units: list[_Unit] = []
+    sections: list[Section] = []
+
+    def own_rows(block: _Block) -> list[int]:
+        first_child = block.children[0].index if block.children else block.end
+        return list(range(block.index, first_child))
+
+    def walk(block: _Block, section: int, kind: str, path: list[str]) -> None:
+        h = block.heading
+        if h.rank == item_rank:
+            units.append(_Unit(list(range(block.index, block.end)), h.number, h.numeral, path + [_show(h)], h.style,
+                               section, kind, block.index))
+            return
+        if h.rank > item_rank:  # deeper than the items, outside any item
+            if any(b.owns for b in _subtree(block)):
+                units.append(_Unit(list(range(block.index, block.end)), h.number, h.numeral, path + [_show(h)], h.style,
+                                   section, kind, block.index))
+            return
+        if h.rank == section_rank:
+            row = rows[block.index]
+            title = row.text.strip()
+            sections.append(Section(h.number, h.numeral, common.title_of(title) or title,
+                                    Span(row.line.number, row.line.number, row.line.start, row.line.end)))
+            section, kind, path = h.number, common.section_kind(title), [h.numeral]
+        else:
+            path = path + [_show(h)]
+        # Assignments in a section's or group's own lines are tasks of their own.
+        own = own_rows(block)
+        head_rows = [i for i in own if i == block.index or rows[i].runs]
+        if sum(counts[i] for i in head_rows):
+            units.append(_Unit(head_rows, h.number, h.numeral, path, h.style, section, kind, block.index))
+        for i in own:
+            if i not in head_rows and counts[i] and not rows[i].runs:
+                units.append(_Unit([i], None, "", path, None, section, kind, None))
+        for child in block.children:
+            walk(child, section, kind, path)
+
+    for root in part:
+        walk(root, 0, "task", [])
+    units.sort(key=lambda u: u.rows[0])
+    # Section numbers must be unique in a plan: renumber when the document repeats them.
+    if len({s.number for s in sections}) != len(sections):
+        renumber = {}
+        for k, s in enumerate(sections, start=1):
+            renumber.setdefault(s.span.line_start, k)
+            s.number = k
+        starts = sorted(renumber)
+        for u in units:
+            line_no = rows[u.rows[0]].line.number
+            before = [renumber[l] for l in starts if l <= line_no]
+            u.section = before[-1] if before else 0
+    return units, sections
+
+
+def _show(h: outline.Heading) -> str:
+    return f"({h.numeral})" if h.style in ("cn-paren", "arabic-paren") else h.numeral
+
+
+def _numbering(units: list[_Unit]) -> list[tuple[int, str]]:
+    """(number, numeral) per unit: as written when unique, else document order."""
+    written = [u.written for u in units]
+    styles = {u.style for u in units}
+    if units and None not in written and len(styles) == 1 and len(set(written)) == len(written):
+        return [(u.written, u.numeral) for u in units]
+    out, paragraphs = [], 0
+    for k, u in enumerate(units, start=1):
+        if u.written is None:
+            paragraphs += 1
+            out.append((k, ".".join(u.path + [f"¶{paragraphs}"])))
+        else:
+            out.append((k, ".".join(u.path)))
+    return out
+
+
+# -- jurisdiction --------------------------------------------------------------
+
+
+def _set_jurisdiction(plan: Plan, registry) -> None:
+    gaz = registry.gazetteer
+    if not plan.jurisdiction:
+        j = jurisdiction_of(plan.issuer_name, gaz, default=None) if plan.issuer_name else None
+        if j is None and plan.issuer_name:
+            # A ministry (住房城乡建设部办公厅) is national.
+            core = re.sub(r"(办公厅|办公室)$", "", plan.issuer_name)
+            if registry.lookup(core, "cn") or registry.lookup(plan.issuer_name, "cn"):
+                j = "cn"
+        j = j or from_doc_number(plan.doc_number, gaz)
+        if j is None:
+            for title in (plan.notice_title, plan.title):
+                if title:
+                    found = [p for p, s, e in gaz.find(title) if s == 0]
+                    if found:
+                        j = found[0].key
+                        break
+        if j is None:
+            from ..parse import plan_slug
+
+            j = document_scope(plan_slug(plan))
+            words = _ISSUER_LEVEL.findall(plan.issuer_name or plan.title or "")
+            place_name = re.sub(r"(人民政府|政府)?(办公厅|办公室)?$", "", plan.issuer_name or "")
+            registry.declare(j, _LEVEL_OF_WORD[words[-1]] if words else "provincial", place_name)
+            plan.warnings.append(
+                f"{plan.source}: issuer not recognised ({plan.issuer_name or 'none found'}); "
+                f"its agencies are kept apart in jurisdiction {j}"
+            )
+        plan.jurisdiction = j
+    if plan.issuer_name:
+        plan.issuer = registry.resolve(plan.issuer_name, plan.jurisdiction)
+
+
+def _warn_rows(plan: Plan, rows: list[Row], start: int, end: int) -> None:
+    labels_only = 0
+    for row in rows[start:end]:
+        where = f"{plan.source}:{row.line.number}"
+        if row.unknown_label:
+            plan.warnings.append(f"{where}: field label '{row.unknown_label}' not known; line not read as a field")
+        labels_only += row.label_only
+    if labels_only >= 2:
+        plan.warnings.append(f"{plan.source}: looks like a table (column headers such as 牵头单位 on lines of their own); "
+                             "table cells are not read as fields")
+
+
+# -- one task ------------------------------------------------------------------
+
+
+@dataclass
+class _Text:
+    text: str = ""
+    segments: list[tuple[int, int, int]] = field(default_factory=list)
+    fields: list[Run] = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+    first_char: int = 0
+    last_char: int = 0
+
+
+def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
+    """The text, its segments and the field runs of a unit's rows."""
+    out = _Text()
+    after_fields = False
+    open_field: Run | None = None
+    for i in unit.rows:
+        row = rows[i]
+        if not row.line.text:
+            continue
+        if not out.first_line:
+            out.first_line, out.first_char = row.line.number, row.line.start
+        out.last_line, out.last_char = row.line.number, row.line.end
+        # The unit's own numbering is left out of its text; a sub-item's is kept (（1）…).
+        start = row.text_start if i == unit.own_heading else row.line.start
+        piece = plan.text[start : row.text_start + len(row.text)]
+        if after_fields:
+            if open_field is not None and not row.runs:
+                # 预期成果： followed by its lines (1.制定… 2.出台…)
+                value_start = row.text_start if row.heading else row.line.start
+                out.fields.append(Run(open_field.label, open_field.meaning, plan.text[value_start : row.line.end], value_start, row.line))
+                continue
+            if not row.runs:
+                if not row.unknown_label:  # that one has its own warning
+                    plan.warnings.append(f"{plan.source}:{row.line.number}: text after the field lines of item {numeral} not read")
+                continue
+        elif piece.strip():
+            out.segments.append((len(out.text), row.line.number, start))
+            out.text += piece
+        if row.runs:
+            out.fields.extend(row.runs)
+            open_field = row.runs[-1] if not row.runs[-1].value else None
+            after_fields = True
+    return out
+
+
+def _read_unit(plan: Plan, unit: _Unit, number: int, numeral: str, rows: list[Row], registry, gazetteer,
+               rule_at: int | None, by_number: dict) -> None:
+    gathered = _gather(plan, unit, rows, numeral)
+    text, segments = gathered.text, gathered.segments
+
+    def doc(pos: int) -> int:
+        return common.locate(segments, pos)[1]
+
+    def is_actor(name: str) -> bool:
+        return registry.is_actor(name, plan.jurisdiction)
+
+    parens = []
+    for start, end in inline.find_parentheticals(text):
+        in_force = rule_at is not None and rule_at < doc(end - 1)
+        p = inline.read_parenthetical(text, start, end, is_actor, in_force, inline._at_end(text, end))
+        line_no = common.locate(segments, start)[0]
+        if p.is_assignment:
+            parens.append(p)
+            for clause in p.unread:
+                plan.warnings.append(f"{plan.source}:{line_no}: part of parenthetical not understood: '{clause}'")
+        elif p.looks_like_assignment and not p.rule:
+            plan.warnings.append(f"{plan.source}:{line_no}: parenthetical looks like an assignment but was not understood: "
+                                 f"'{p.content}'")
+    chunks = _chunks(text, parens)
+    for k, (c_start, c_end, c_parens) in enumerate(chunks, start=1):
+        chunk_text = text[c_start:c_end]
+        chunk_segments = common.sub_segments(segments, c_start, c_end)
+        first_line = common.locate(segments, c_start)[0] if chunk_text else gathered.first_line
+        last_line = common.locate(segments, max(c_start, c_end - 1))[0] if chunk_text else gathered.first_line
+        if len(chunks) == 1:
+            first_line, last_line = gathered.first_line, gathered.last_line
+            span = Span(first_line, last_line, gathered.first_char, gathered.last_char)
+        else:
+            span = Span(first_line, last_line, doc(c_start), doc(max(c_start, c_end - 1)) + 1)
+        item = Item(
+            number=number,
+            numeral=numeral,
+            section=unit.section,
+            kind=unit.kind,
+            title="",
+            text=chunk_text,
+            span=span,
+            sub_number=k if len(chunks) > 1 else None,
+        )
+        item.segments.extend(chunk_segments)
+        title = _title(text, c_start, c_end, c_parens, len(chunks) > 1)
+        _apply_fields(item, gathered.fields, plan, registry, rule_at, title)
+        for p in c_parens:
+            _apply_parenthetical(item, p, segments, plan, registry, by_number, title)
+        if not item.deliverables:
+            _prose_dues(item, chunk_text, c_start, segments, c_parens, plan)
+        common.prose_leads(item, plan, registry, by_number)
+        common.finish_item(item, plan, gazetteer, title=title)
+        plan.items.append(item)
+
+
+def _chunks(text: str, parens: list) -> list[tuple[int, int, list]]:
+    """Cut an item's text after each assignment parenthetical's sentence (one task per sentence)."""
+    if len(parens) < 2:
+        return [(0, len(text), parens)]
+    chunks = []
+    start = 0
+    for j, p in enumerate(parens):
+        if j == len(parens) - 1:
+            end = len(text)
+        else:
+            m = re.compile(r"[。；;！？]").search(text, p.end)
+            end = m.end() if m else len(text)
+            end = min(end, parens[j + 1].start)
+            while end < parens[j + 1].start and text[end] in "，, \u3000":
+                end += 1
+        chunks.append((start, end, [p]))
+        start = end
+    return chunks
+
+
+def _title(text: str, start: int, end: int, parens: list, split: bool) -> str:
+    """Title without assignment parentheticals; for a split item, the sentence of its parenthetical."""
+    if split and parens:
+        p = parens[0]
+        head = text[start : p.start]
+        cut = max(head.rfind(ch) for ch in "。；;")
+        sentence = head[cut + 1 :] if cut >= 0 else head
+        return sentence.strip(" \u3000,，:：")
+    clean, pos = "", start
+    for p in parens:
+        clean += text[pos : p.start]
+        pos = p.end
+    clean += text[pos:end]
+    return common.title_of(clean)
+
+
+def _apply_fields(item: Item, fields: list[Run], plan: Plan, registry, rule_at: int | None, title: str) -> None:
+    has_lead_label = any(r.meaning == "lead" for r in fields)
+    has_deliverable = any(r.meaning == "deliverable" for r in fields)
+    for run in fields:
+        meaning, value = run.meaning, run.value
+        m = _VALUE_NOTE.search(value)
+        if m and meaning in ACTOR_MEANINGS:
+            value = value[: m.start()]
+        if meaning in ACTOR_MEANINGS and value:
+            basis, first_is_lead, kind_hint = "field", False, None
+            if meaning == "responsible":
+                if has_lead_label:
+                    meaning = "participant"
+                elif rule_at is not None and rule_at < run.line.end:  # stated on this line or before (…，下同)
+                    first_is_lead = True
+                meaning = "lead" if meaning == "responsible" else meaning
+            if meaning == "leader":
+                meaning, kind_hint = "lead", "post"
+            common.make_assignments(item, value, run.line, run.value_start, meaning, basis, registry, plan,
+                                    first_is_lead=first_is_lead, kind_hint=kind_hint)
+        elif meaning == "completion":
+            item.completion = value
+            if not has_deliverable:
+                before = len(item.deliverables)
+                common.make_deliverables(item, value, run.line, run.value_start, plan)
+                # A bare 完成时间 says when; the item's own words say what.
+                for d in item.deliverables[before:]:
+                    d.text = title or d.text
+        elif meaning == "deliverable" and value:
+            common.make_deliverables(item, value, run.line, run.value_start, plan)
+
+
+def _apply_parenthetical(item: Item, p, segments, plan: Plan, registry, by_number: dict, title: str) -> None:
+    previous = None
+    last_group = None
+    for position, named in enumerate(p.names, start=1):
+        line_number, start = common.locate(segments, named.start)
+        line = by_number[line_number]
+        group = (named.role, named.basis)
+        if group != last_group:
+            previous = None  # a prefix is shared within one list, not across clauses
+        actor = common.assign(item, plan, registry, named.surface, start, line, named.role, named.basis, position,
+                              previous, named.kind_hint)
+        previous, last_group = (named.surface, actor), group
+    for wording, w_start, w_end in p.dues:
+        due = dates.parse_due(wording, ref_year=common.ref_year(plan))
+        line_number, start = common.locate(segments, w_start)
+        item.deliverables.append(
+            Deliverable(title or wording, due, Span(line_number, line_number, start, start + w_end - w_start))
+        )
+
+
+def _prose_dues(item: Item, chunk: str, offset: int, segments, parens: list, plan: Plan) -> None:
+    """Deliverables for the dated sentences of a task's own text (2019年底前出台…, 年内…)."""
+    year = common.ref_year(plan)
+    inside = [(p.start - offset, p.end - offset) for p in parens]
+    for m in _SENTENCE.finditer(chunk):
+        hits = [d for d, s, e in dates.find_dues(m.group(), year)
+                if not any(a <= m.start() + s < b for a, b in inside)]
+        if not hits:
+            continue
+        s_start, s_end = m.start(), m.end()
+        while s_start < s_end and chunk[s_start] in " \u3000":
+            s_start += 1
+        while s_end > s_start and chunk[s_end - 1] in " \u3000。；;！？":
+            s_end -= 1
+        body, pos = "", s_start
+        for a, b in inside:  # the sentence without its assignment parenthetical
+            if s_start <= a < s_end:
+                body += chunk[pos:a]
+                pos = min(b, s_end)
+        body += chunk[pos:s_end]
+        line_number, start = common.locate(segments, offset + s_start)
+        end_line, end = common.locate(segments, offset + s_end - 1)
+        item.deliverables.append(Deliverable(body.strip(" \u3000，,"), hits[0], Span(line_number, end_line, start, end + 1)))

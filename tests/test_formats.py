@@ -1,0 +1,153 @@
+"""Result formatting: aligned CJK tables, Excel-safe CSV, SPARQL TSV and JSON, Markdown, Turtle."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from fengong import FengongError
+from fengong.formats import (
+    compact_iri,
+    display_width,
+    neutralise_cell,
+    render,
+    table_result,
+    write_result,
+)
+from fengong.querylib import load_query, run_query
+from fengong.store import Result, Term
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.fixture(scope="module")
+def workload(store) -> Result:
+    """The real workload table of the Guangxi plan (first five rows)."""
+    result = run_query(store, load_query("agency-workload"))
+    return Result(vars=result.vars, rows=result.rows[:5])
+
+
+def _mixed() -> Result:
+    """A result with every kind of cell: IRI, language-tagged, typed, plain, formula-like, unbound."""
+    return Result(
+        vars=["actor", "label", "leads", "note"],
+        rows=[
+            (Term.uri("https://w3id.org/fengong/id/agency/gx-housing"), Term("literal", "住房城乡建设厅", lang="zh"),
+             Term.literal("26", XSD + "integer"), Term.literal("=HYPERLINK(\"http://evil\")")),
+            (Term.uri("https://w3id.org/fengong/id/agency/gx-drc"), Term("literal", "发展改革委", lang="zh"),
+             Term.literal("-3", XSD + "integer"), Term.literal("a|b\nc\t<d>")),
+            (Term("bnode", "b0"), None, Term.literal("16", XSD + "integer"), Term.literal("@SUM(A1)")),
+        ],
+    )
+
+
+def test_display_width_counts_cjk_as_two():
+    assert display_width("住房城乡建设厅") == 14
+    assert display_width("相关县(市、区)人民政府") == 22  # ASCII parentheses count one, 、 counts two
+    assert display_width("ａ") == 2  # full-width Latin
+
+
+def test_table_aligns_chinese_columns(workload):
+    text = render(workload, "table")
+    lines = text.splitlines()
+    assert lines[0].split() == ["actor", "label", "leads", "participations", "deliverables"]
+    assert lines[-1] == "(5 rows)"
+    body = lines[2:-1]
+    assert body[0].startswith("fgagency:gx-housing")
+    assert "住房城乡建设厅" in body[0] and "发展改革委" in body[1]
+    # Every row has the same display width up to the numbers, which end in one column.
+    ends = {display_width(line) for line in [lines[0]] + body}
+    assert len(ends) == 1
+    label_start = {display_width(line[: line.index(cell)]) for line, cell in zip(body, ("住房城乡建设厅", "发展改革委"))}
+    assert len(label_start) == 1
+
+
+def test_table_replaces_control_characters_and_counts_rows():
+    text = render(_mixed(), "table")
+    assert "a|b c <d>" in text and "\t" not in text
+    assert text.endswith("(3 rows)\n")
+    assert render(Result(vars=["x"], rows=[]), "table") == "x\n-\n(0 rows)\n"
+    assert render(table_result(["x"], [(1,)]), "table").endswith("(1 row)\n")
+
+
+def test_table_cuts_long_cells_when_asked():
+    result = table_result(["text"], [("城镇化" * 30,)])
+    line = render(result, "table", max_width=11).splitlines()[2]
+    assert line == "城镇化城镇…" and display_width(line) <= 11
+
+
+def test_csv_is_utf8_neutralises_formulas_and_keeps_numbers():
+    text = render(_mixed(), "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["actor", "label", "leads", "note"]
+    assert rows[1] == ["https://w3id.org/fengong/id/agency/gx-housing", "住房城乡建设厅", "26", "'=HYPERLINK(\"http://evil\")"]
+    assert rows[2][2] == "-3"  # a typed number is not a formula
+    assert rows[3] == ["_:b0", "", "16", "'@SUM(A1)"]
+    assert "\r\n" in text
+    assert neutralise_cell("-1+2") == "'-1+2" and neutralise_cell("+86") == "'+86"
+
+
+def test_csv_bom_bytes(tmp_path, workload):
+    out = tmp_path / "w.csv"
+    write_result(workload, "csv", out, bom=True)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfactor,label,leads")
+    assert "住房城乡建设厅".encode("utf-8") in data
+
+
+def test_tsv_keeps_language_tags_and_datatypes():
+    lines = render(_mixed(), "tsv").splitlines()
+    assert lines[0] == "?actor\t?label\t?leads\t?note"
+    cells = lines[1].split("\t")
+    assert cells[0] == "<https://w3id.org/fengong/id/agency/gx-housing>"
+    assert cells[1] == '"住房城乡建设厅"@zh'
+    assert cells[2] == f'"26"^^<{XSD}integer>'
+    assert lines[2].split("\t")[3] == '"a|b\\nc\\t<d>"'  # tab and newline escaped, so one row per line
+    assert lines[3].split("\t")[:2] == ["_:b0", ""]
+    assert len(lines) == 4
+
+
+def test_json_is_sparql_results_json():
+    doc = json.loads(render(_mixed(), "json"))
+    assert doc["head"]["vars"] == ["actor", "label", "leads", "note"]
+    first = doc["results"]["bindings"][0]
+    assert first["actor"] == {"type": "uri", "value": "https://w3id.org/fengong/id/agency/gx-housing"}
+    assert first["label"] == {"type": "literal", "value": "住房城乡建设厅", "xml:lang": "zh"}
+    assert first["leads"] == {"type": "literal", "value": "26", "datatype": XSD + "integer"}
+    assert "label" not in doc["results"]["bindings"][2]  # unbound is absent
+    assert doc["results"]["bindings"][2]["actor"] == {"type": "bnode", "value": "b0"}
+    assert json.loads(render(Result(boolean=False), "json")) == {"head": {}, "boolean": False}
+
+
+def test_markdown_table_escapes_pipes_and_html():
+    lines = render(_mixed(), "md").splitlines()
+    assert lines[0] == "| actor | label | leads | note |"
+    assert lines[1] == "| --- | --- | ---: | --- |"
+    assert lines[2].startswith("| fgagency:gx-housing | 住房城乡建设厅 | 26 |")
+    assert lines[3] == "| fgagency:gx-drc | 发展改革委 | -3 | a\\|b c &lt;d&gt; |"
+    assert all(line.count("|") - line.count("\\|") == 5 for line in lines)
+
+
+def test_ask_and_construct_results():
+    assert render(Result(boolean=True), "csv") == "true\n"
+    triples = [(Term.uri("https://w3id.org/fengong/id/agency/gx-housing"), Term.uri("https://w3id.org/fengong/ontology#leads"),
+                Term.uri("https://w3id.org/fengong/id/task/gzbf-2014-94-26"))]
+    turtle = render(Result(vars=["subject", "predicate", "object"], triples=triples), "json")
+    assert "fgagency:gx-housing fg:leads fgtask:gzbf-2014-94-26 ." in turtle
+
+
+def test_bad_format_and_bom_combinations():
+    with pytest.raises(FengongError, match="unknown output format"):
+        render(_mixed(), "xlsx")
+    with pytest.raises(FengongError, match="--bom is for csv and tsv"):
+        render(_mixed(), "json", bom=True)
+
+
+def test_compact_iri_and_table_result():
+    assert compact_iri("https://w3id.org/fengong/id/place/450100") == "fgplace:450100"
+    assert compact_iri("https://w3id.org/fengong/id/agency/a/b") == "https://w3id.org/fengong/id/agency/a/b"
+    result = table_result(["name", "n", "share", "ok"], [("公安厅", 6, 0.25, True)])
+    assert [t.datatype for t in result.rows[0]] == [None, XSD + "integer", XSD + "double", XSD + "boolean"]
