@@ -151,8 +151,8 @@ def split_actors(text: str) -> list[Piece]:
     ['各区、县级市', '各地、各部门']
     >>> [p.surface for p in split_actors("能源局等省有关部门和各地级以上市人民政府")]
     ['能源局', '省有关部门', '各地级以上市人民政府']
-    >>> [p.surface for p in split_actors("各省、自治区、直辖市人民政府和工业和信息化部")]
-    ['各省、自治区、直辖市人民政府和工业和信息化部']
+    >>> [p.surface for p in split_actors("发展改革委和财政部、工业和信息化部、各有关部门和单位")]
+    ['发展改革委', '财政部', '工业和信息化部', '各有关部门和单位']
     """
     pieces: list[Piece] = []
     depth = 0
@@ -188,7 +188,11 @@ def _add_pieces(pieces: list[Piece], text: str, start: int, end: int) -> None:
             continue
         if not (_AGENCY_END.search(left) or left.endswith("等")):
             continue
-        if m.group().startswith("等") or _OPENER.match(right):
+        nxt = _CONJUNCTION.search(right)
+        names = {right, right[: nxt.start()] if nxt else right} - _GENERIC
+        if m.group().startswith("等") or _OPENER.match(right) or any(
+            _AGENCY_END.search(name) and looks_like_actor(name) for name in names
+        ):
             _add_piece(pieces, text, cut, m.start())
             cut = m.end()
     _add_piece(pieces, text, cut, end)

@@ -50,6 +50,9 @@ class Interrupted(UserError):
 
     exit_code = 130
 
+    def show(self, file=None) -> None:
+        click.echo(f"fengong: {self.format_message()}", err=True, file=file)
+
 
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use; user errors exit 2 in one line."""

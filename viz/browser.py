@@ -85,6 +85,8 @@ def open_view(browser, path: str | Path, width: int = 1400, height: int = 900, t
         page.goto(Path(path).resolve().as_uri())
         # Polled with evaluate: wait_for_function evals a string, which the page's CSP forbids.
         while not page.evaluate("() => Boolean(window.fengong && window.fengong.ready)"):
+            if report.errors:  # a script error: the page will never be ready
+                raise RuntimeError(f"{path}: {report.errors}")
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"{path}: not ready after {timeout:.0f} s ({report.errors or report.console_errors})")
             page.wait_for_timeout(100)

@@ -89,7 +89,7 @@ def _read_stdin() -> str:
               help="Query an on-disk Oxigraph store; the words memory/oxigraph choose the engine instead.")
 @click.option("--engine", type=click.Choice(ENGINES), help="Query engine for graph files [default: oxigraph].")
 @click.option("--endpoint", metavar="URL", help="Query a remote SPARQL endpoint.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
               help="Stop a query after this many seconds (0: no limit).")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries (titles in Chinese and English, parameters).")
 @click.option("--show", is_flag=True, help="Print the query's text instead of running it.")

@@ -348,20 +348,26 @@ _PROSE_LEAD = re.compile(r"([\u4e00-\u9fff“”]{2,30}?(领导小组办公室|�
 
 
 def prose_leads(item: Item, plan: Plan, registry: Registry, lines_by_number: dict[int, "Line"]) -> None:
-    """For an item with no lead field, read a lead named in its prose (basis ``prose``)."""
-    if any(a.role == "lead" for a in item.assignments):
+    """For an item with no lead (nor responsible) named, read a lead named in its prose (basis ``prose``)."""
+    if item.leads:
         return
-    for position, m in enumerate(_PROSE_LEAD.finditer(item.text), start=1):
-        surface = m.group(1)
+    starts = sorted(p for p, _, _ in item.segments)
+    for m in _PROSE_LEAD.finditer(item.text):
+        start_pos, end_pos = m.start(1), m.end(1)
+        # A name never runs across a line break: keep the part on the line where it ends.
+        start_pos = max([start_pos] + [p for p in starts if p < end_pos])
+        surface = item.text[start_pos:end_pos]
+        if len(surface) < 3:
+            continue
         actor = registry.resolve(surface, plan.jurisdiction)
-        line_number, start = locate(item.segments, m.start(1))
+        line_number, start = locate(item.segments, start_pos)
         item.assignments.append(
             Assignment(
                 actor=actor,
                 role="lead",
                 basis="prose",
                 surface=surface,
-                position=position,
+                position=1,
                 span=Span(line_number, line_number, start, start + len(surface)),
                 snippet=lines_by_number[line_number].text if line_number in lines_by_number else item.text,
             )

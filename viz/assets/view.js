@@ -248,17 +248,6 @@
     grouped = false;
     if (groupBtn) groupBtn.textContent = T.group_sections;
   }
-  if (groupBtn) groupBtn.textContent = T.ungroup_sections;
-  }
-  function ungroup() {
-    if (!grouped) return;
-    (DATA.sections || []).forEach(function (s) {
-      var cid = "fg-section-" + s[0];
-      if (network.isCluster(cid)) network.openCluster(cid);
-    });
-    grouped = false;
-    if (groupBtn) groupBtn.textContent = T.group_sections;
-  }
   if (groupBtn) groupBtn.addEventListener("click", function () { if (grouped) ungroup(); else group(); });
 
   document.getElementById("fg-fit").addEventListener("click", function () { network.fit({ animation: true }); });
