@@ -45,6 +45,7 @@ __all__ = [
     "guess_kind",
     "looks_like_actor",
     "actor_patterns",
+    "canonical_name",
     "KINDS",
     "LEVELS",
 ]
@@ -237,12 +238,48 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
-def _slug(text: str) -> str:
-    from pypinyin import lazy_pinyin  # imported late: only unknown names need it
+def _slug(text: str, tones: bool = False) -> str:
+    from pypinyin import Style, lazy_pinyin  # imported late: only unknown names need it
 
-    parts = lazy_pinyin(text, errors=lambda s: [c for c in s if c.isalnum()])
+    style = Style.TONE3 if tones else Style.NORMAL
+    parts = lazy_pinyin(text, style=style, errors=lambda s: [c for c in s if c.isalnum()])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
     return slug or "unnamed"
+
+
+def _unique_key(name: str, taken) -> str:
+    """A key for *name* when its plain pinyin is taken by a homophone: with tone numbers, then numbered.
+
+    >>> _unique_key("税务局", lambda k: k == "shui-wu-ju")
+    'shui4-wu4-ju2'
+    """
+    key = _slug(name, tones=True)
+    n = 2
+    base = key
+    while taken(key):
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@functools.lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    text = (resources.files("fengong.data") / "agency_synonyms.csv").read_text("utf-8")
+    rows = [(r["variant"], r["canonical"]) for r in csv.DictReader(text.splitlines())]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def canonical_name(name: str) -> str:
+    """The usual short form of an agency name the registry does not list (``agency_synonyms.csv``).
+
+    So that 发改委, 发展和改革委员会 and 发展改革委 of one city are one agency.
+
+    >>> canonical_name("发展和改革委员会"), canonical_name("住建局"), canonical_name("财政局")
+    ('发展改革委', '住房城乡建设局', '财政局')
+    """
+    for variant, canonical in _synonyms():
+        if name.endswith(variant):
+            return name[: len(name) - len(variant)] + canonical
+    return name
 
 
 @dataclass(frozen=True)
@@ -369,6 +406,7 @@ class Registry:
         self.actors: list[Actor] = []
         self._terms = sorted(terms, key=lambda t: -len(t[0]))
         self._new: dict[tuple[str, str], Actor] = {}
+        self._key_owner: dict[tuple[str, str], str] = {}  # (jurisdiction, key) → the name it was made from
         self._declared: dict[str, tuple[str, str, str | None]] = {}
         for row in rows:
             aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
@@ -493,8 +531,8 @@ class Registry:
         (False, 'leading-group', 'gx')
         >>> reg.resolve("国家发展改革委", "gx").id, reg.resolve("省发展改革委", "guangzhou").id
         ('cn-drc', 'gd-fa-zhan-gai-ge-wei')
-        >>> reg.resolve("越秀区", "guangzhou").id
-        'yuexiu-gov'
+        >>> reg.resolve("越秀区", "guangzhou").id, reg.resolve("财政部", "gx").id
+        ('yuexiu-gov', 'cn-finance')
         """
         found = self.lookup(surface, jurisdiction)
         if found:
@@ -503,6 +541,10 @@ class Registry:
         scope = self.scope(name, jurisdiction)
         if scope.jurisdiction and scope.jurisdiction != jurisdiction:
             return self.lookup(name, scope.jurisdiction) or self._new_actor(name, scope.jurisdiction, kind_hint, scope)
+        if not scope.length and _NATIONAL_ONLY.search(name):
+            national = self.lookup(name, "cn")  # 财政部 in a provincial plan is the ministry
+            if national:
+                return national
         if prefix_from and not scope.length:
             prev = normalise_name(prefix_from)
             for prefix in self.prefixes(jurisdiction):
@@ -538,27 +580,43 @@ class Registry:
         if scope is None or scope.jurisdiction is None:
             scope_for_core = self.scope(name, jurisdiction)
             scope = scope_for_core if scope_for_core.jurisdiction == jurisdiction else scope
-        core = self._core(name, jurisdiction, scope)
+        core = canonical_name(self._core(name, jurisdiction, scope))
         cached = self._new.get((jurisdiction, core))
         if cached:
             return cached
         pattern = _pattern_for(core)
+        # 黄埔区, 黄埔区政府 and 黄埔区人民政府 are one government
+        key_core = re.sub(r"(人民政府|政府)$", "", core) if pattern and pattern.kind == "local-government" else core
+        if pattern and pattern.key:
+            key, owner = pattern.key, None
+        else:
+            key = _slug(key_core)
+            owner = self._key_owner.get((jurisdiction, key))
+            if owner is not None and owner != key_core:
+                key = _unique_key(key_core, lambda k: (jurisdiction, k) in self._key_owner)  # 水务局 ≠ 税务局
+        cached = self._new.get((jurisdiction, key))
+        if cached:  # one actor per IRI
+            self._new[(jurisdiction, core)] = cached
+            return cached
         kind = pattern.kind if pattern else guess_kind(core)
         if kind_hint == "post":
             kind = "post"
         place_name = self._place_name(jurisdiction)
-        key = pattern.key if pattern and pattern.key else _slug(core)
         if kind == "other" and self.gazetteer.lookup(core) is not None:
             kind = "local-government"  # a district or city taking on a task
         level = (pattern.level if pattern and pattern.level else None) or (
             scope.level if scope is not None and scope.jurisdiction is None and scope.level else None
         ) or self._level(jurisdiction)
         if key in ("gov", "gov-office") and place_name:
-            name_zh = short_zh = f"{place_name}{core or '人民政府'}"
+            name_zh = short_zh = place_name + ("人民政府办公厅" if key == "gov-office" else "人民政府")
+        elif kind == "local-government" and pattern is not None and _DIVISION.search(key_core):
+            # a district or town the gazetteer does not hold: 黄埔区 → 广州市黄埔区人民政府
+            prefix = "" if key_core.startswith(place_name) else place_name
+            name_zh, short_zh = f"{prefix}{key_core}人民政府", key_core
         elif place_name and kind not in ("post", "local-government-collective", "department-collective") and core:
             name_zh, short_zh = (core if core.startswith(place_name) else f"{place_name}{core}"), core
         else:
-            name_zh, short_zh = name, core or name
+            name_zh, short_zh = (name if core == self._core(name, jurisdiction, scope) else core), core or name
         actor = Actor(
             key=key,
             jurisdiction=jurisdiction,
@@ -566,10 +624,12 @@ class Registry:
             level=level,
             name_zh=name_zh,
             short_zh=short_zh,
-            name_en=self._english(core, jurisdiction, pattern),
+            name_en=_division_english(key_core) if kind == "local-government" and _DIVISION.search(key_core) and key != "gov"
+            else self._english(core, jurisdiction, pattern),
             known=False,
         )
-        self._new[(jurisdiction, core)] = actor
+        self._new[(jurisdiction, core)] = self._new[(jurisdiction, key)] = actor
+        self._key_owner[(jurisdiction, key)] = key_core
         return actor
 
     def _place(self, jurisdiction: str):
@@ -601,6 +661,24 @@ class Registry:
         return None
 
 
+# Administrative divisions by their last character, with their English word (for divisions
+# the gazetteer does not hold); zones (开发区, 新区 …) are not divisions.
+_DIVISION = re.compile(r"(?<!新|发|园|范|验|贸|税|技)(区|县|市|旗|镇|乡)$")
+_DIVISION_EN = {"区": "District", "县": "County", "市": "City", "旗": "Banner", "镇": "Town", "乡": "Township"}
+
+
+def _division_english(name: str) -> str:
+    """English name of a division's government, romanised: 黄埔区 → Huangpu District People's Government.
+
+    >>> _division_english("黄埔区")
+    "Huangpu District People's Government"
+    """
+    from pypinyin import lazy_pinyin
+
+    base = "".join(lazy_pinyin(name[:-1])).capitalize()
+    return f"{base} {_DIVISION_EN[name[-1]]} People's Government"
+
+
 def _real_prefix(name: str, prefix: str) -> bool:
     """Whether *prefix* at the front of *name* names a jurisdiction (市 in 市场监管局 does not)."""
     if len(prefix) > 3 or prefix in ("国务院",):
@@ -614,6 +692,9 @@ def _real_prefix(name: str, prefix: str) -> bool:
 
 
 _COLLECTIVE_OPENER = re.compile(r"^(各|有关|相关|其他|其余)")
+# Names only the central government uses (ministries 部, 署, 总局, the regulators and the central bank):
+# a plan of any level that names one without a prefix means the national body.
+_NATIONAL_ONLY = re.compile(r"(部|署|总局|总署|银保监会|证监会|人民银行)$")
 
 
 @functools.lru_cache(maxsize=1)

@@ -121,15 +121,18 @@ def build(
     with _sigterm_interrupts():
         plans = parse_documents(list(paths) if paths else [str(bundled_path())], progress=progress)
         _stage(progress_stream, len(plans), "building the graph")
+        # Outputs are written from the in-memory store even with --store: reading
+        # back through RocksDB from Python was the slowest step of a big build.
+        store = OxigraphStore(store=build_store(plans))
+        quad_lines = store.sorted_lines() if (store_dir is not None or out_dir is not None) else None
         if store_dir is not None:
-            store = _build_on_disk(plans, Path(store_dir))
-        else:
-            store = OxigraphStore(store=build_store(plans))
+            _stage(progress_stream, len(plans), f"writing the store {store_dir}/")
+            _build_on_disk(quad_lines, Path(store_dir))
         result = BuildResult(plans, store, Path(out_dir) if out_dir else None)
         if out_dir is not None:
             _stage(progress_stream, len(plans), f"writing {out_dir}/")
             with OutputDir(out_dir) as stage:
-                write_outputs(store, stage)
+                write_outputs(store, stage, quad_lines)
                 if extra:
                     extra(result, stage)
                 result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
@@ -164,8 +167,12 @@ def _sigterm_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build_on_disk(plans: list[Plan], store_dir: Path) -> OxigraphStore:
-    """Write an on-disk Oxigraph store atomically: build beside it, then swap directories."""
+def _build_on_disk(quad_lines: bytes, store_dir: Path) -> OxigraphStore:
+    """Write an on-disk Oxigraph store atomically: build beside it, then swap directories.
+
+    *quad_lines* is the dataset as sorted N-Quads: Oxigraph's bulk loader takes
+    it about twice as fast as inserting quad objects one by one.
+    """
     import os
     import shutil
     import tempfile
@@ -175,7 +182,7 @@ def _build_on_disk(plans: list[Plan], store_dir: Path) -> OxigraphStore:
     tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=parent))
     try:
         disk = ox.Store(str(tmp / "db"))
-        build_store(plans, disk)
+        disk.bulk_load(quad_lines, format=ox.RdfFormat.N_QUADS)
         disk.flush()
         del disk
         old = None
@@ -191,17 +198,21 @@ def _build_on_disk(plans: list[Plan], store_dir: Path) -> OxigraphStore:
     return OxigraphStore(store_dir, read_only=True)
 
 
-def write_outputs(store: OxigraphStore, stage: Path) -> None:
+def write_outputs(store: OxigraphStore, stage: Path, quad_lines: bytes | None = None) -> None:
     """Write every file of :data:`OUTPUTS` into *stage*."""
     import networkx as nx
 
     from .network import to_networkx
 
-    (stage / "plan.ttl").write_bytes(store.dump(ox.RdfFormat.TURTLE, union=True))
-    (stage / "plan.trig").write_bytes(store.dump(ox.RdfFormat.TRIG))
-    (stage / "plan.nq").write_bytes(store.dump(ox.RdfFormat.N_QUADS))
-    (stage / "plan.nt").write_bytes(store.dump(ox.RdfFormat.N_TRIPLES, union=True))
-    (stage / "plan.jsonld").write_bytes(store.dump(ox.RdfFormat.JSON_LD))
+    # Sorted statements are made once per kind and shared by the formats.
+    quads = quad_lines if quad_lines is not None else store.sorted_lines()
+    triples = store.sorted_lines(union=True)
+    (stage / "plan.ttl").write_bytes(store.dump(ox.RdfFormat.TURTLE, union=True, lines=triples))
+    (stage / "plan.trig").write_bytes(store.dump(ox.RdfFormat.TRIG, lines=quads))
+    (stage / "plan.nq").write_bytes(quads)
+    (stage / "plan.nt").write_bytes(triples)
+    (stage / "plan.jsonld").write_bytes(store.dump(ox.RdfFormat.JSON_LD, lines=quads))
+    del quads, triples
     g = to_networkx(store)
     nx.write_graphml(g, stage / "graph.graphml", encoding="utf-8")
     nx.write_gexf(g, stage / "graph.gexf", encoding="utf-8")

@@ -135,7 +135,7 @@ def format_text(report: dict) -> str:
 
     >>> from fengong.build import bundled_path
     >>> print(format_text(inspect_document(str(bundled_path()))).splitlines()[1])
-    layout: fieldlines (scores: fieldlines 1.00, inline 0.00)
+    layout: fieldlines (scores: fieldlines 1.00, inline 0.00, table 0.00)
     """
     scores = ", ".join(f"{name} {score:.2f}" for name, score in report["scores"].items())
     out = [f"file: {report['source']} ({report['encoding']})"]

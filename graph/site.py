@@ -3,9 +3,10 @@
 ``fengong build`` calls :func:`write_site` with its staging directory, so the
 pages move into the output directory together with the graph files. It writes
 
-* ``views/full.html`` (unless the graph has more than
-  :data:`fengong.viz.views.FULL_VIEW_MAX_NODES` nodes), ``views/agencies.html`` and
-  ``views/section-N.html`` for every section number;
+* ``views/full.html``, ``views/agencies.html`` and ``views/section-N.html`` for
+  every section number (a full or section page of more than
+  :data:`fengong.viz.views.SITE_MAX_NODES` nodes is listed in the index with the
+  ``fengong viz`` command that draws it, not written);
 * ``report.html`` (:func:`fengong.report.write_report`) and ``matrix.html``
   (the collaboration matrix) when those modules are installed;
 * ``index.html``, bilingual, linking every page and data file.
@@ -58,7 +59,7 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     """Write the views, report, matrix and ``index.html`` of *result* into *stage*."""
     from .viz.labels import chrome
     from .viz.page import write_view
-    from .viz.views import FULL_VIEW_MAX_NODES, agencies_view, full_view, load_context, section_view
+    from .viz.views import SITE_MAX_NODES, View, agencies_view, full_view, load_context, section_view
 
     stage = Path(stage)
     store = result.store
@@ -87,23 +88,27 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     ctx = load_context(store, analysis)
     home = "../index.html"
 
-    def add(group: str, view, title_en: str) -> None:
+    def add(group: str, view, title_en: str, nodes: int | None = None, limit: bool = True) -> None:
+        title = (view.title, title_en) if lang == "zh" else (title_en, view.title)
+        nodes = len(view.nodes) if nodes is None else nodes
+        if limit and nodes > SITE_MAX_NODES:  # listed, not drawn: say how to draw it
+            command = f'fengong viz --view "{view.key}"'
+            pages.append(Page(group, "", *title, " / ".join(_both("page_omitted", nodes=nodes, command=command))))
+            return
         write_view(view, stage / VIEWS_DIR / f"{view.slug}.html", home=home)
-        pages.append(Page(group, f"{VIEWS_DIR}/{view.slug}.html", *_pair(view, title_en), f"{len(view.nodes)} / {len(view.edges)}"))
-
-    def _pair(view, title_en: str) -> tuple[str, str]:
-        return (view.title, title_en) if lang == "zh" else (title_en, view.title)
+        pages.append(Page(group, f"{VIEWS_DIR}/{view.slug}.html", *title, f"{len(view.nodes)} / {len(view.edges)}"))
 
     full_nodes = len(ctx.tasks) + len(ctx.tasks_of) + len(ctx.task_of) + len(ctx.mentioned_by)
-    if full_nodes <= FULL_VIEW_MAX_NODES:
-        add("views", full_view(ctx, lang), chrome("title_full", "en"))
+    if full_nodes > SITE_MAX_NODES:  # not even built: the view itself would be large
+        add("views", View("full", "full", chrome("title_full", lang), lang, [], []), chrome("title_full", "en"), full_nodes)
     else:
-        pages.append(Page("views", "", *_both("full_omitted", nodes=full_nodes)))
+        add("views", full_view(ctx, lang), chrome("title_full", "en"))
     if ctx.analysis is not None:
-        add("views", agencies_view(ctx, lang), chrome("title_agencies", "en"))
+        add("views", agencies_view(ctx, lang), chrome("title_agencies", "en"), limit=False)  # its links are capped instead
     for n, title in ctx.section_titles.items():
         add("sections", section_view(ctx, n, lang), chrome("title_section", "en", number=n, title=title).strip())
-    write_text(stage / "index.html", render_index(pages, ctx.source(), stage))
+    sources = dict.fromkeys((ctx.source("zh"), ctx.source("en")))  # one plan: its title; several: "N 个方案 · N plans"
+    write_text(stage / "index.html", render_index(pages, " · ".join(sources), stage))
     return pages
 
 
@@ -128,7 +133,7 @@ def render_index(pages: list[Page], source: str, stage: Path | None = None) -> s
             if p.href:
                 body.append(f'<li><a href="{html.escape(p.href)}">{_titles(p.title_zh, p.title_en)}</a>{note}</li>')
             else:
-                body.append(f"<li>{_titles(p.title_zh, p.title_en)}</li>")
+                body.append(f"<li>{_titles(p.title_zh, p.title_en)}{note}</li>")
         body.append("</ul>")
     files = [name for name in OUTPUTS if stage is None or (stage / name).exists()]
     if files:

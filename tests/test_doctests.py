@@ -9,11 +9,17 @@ import pkgutil
 import pytest
 
 import fengong
+import fengong.viz
 
+# fengong.viz is installed from viz/, outside graph/, so it is walked on its own.
 MODULES = sorted(
-    name
-    for _, name, _ in pkgutil.walk_packages(fengong.__path__, "fengong.")
-    if not name.endswith("__main__")
+    {"fengong.viz"}
+    | {
+        name
+        for package in (fengong, fengong.viz)
+        for _, name, _ in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+        if not name.endswith("__main__")
+    }
 )
 
 

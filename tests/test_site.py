@@ -80,3 +80,20 @@ def test_missing_report_and_matrix_modules_skip_only_their_pages(tmp_path, monke
     assert html_files == sorted(["index.html", *VIEW_PAGES])
     links = hrefs((out / "index.html").read_text(encoding="utf-8"))
     assert "report.html" not in links and "matrix.html" not in links and "views/agencies.html" in links
+
+
+def test_pages_over_the_size_limit_are_listed_with_the_command_that_draws_them(tmp_path, monkeypatch, store):
+    from fengong.viz import views
+
+    ctx = views.load_context(store, analysis=None)
+    sizes = {n: len(views.section_view(ctx, n).nodes) for n in range(1, 11)}
+    assert sizes[3] == 63 and sizes[10] == 4
+    monkeypatch.setattr(views, "SITE_MAX_NODES", 40)
+    out = tmp_path / "out"
+    build([], out, extra=write_site)
+    written = sorted(p.name for p in (out / "views").iterdir())
+    assert written == sorted(["agencies.html", *(f"section-{n}.html" for n, size in sizes.items() if size <= 40)])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "257 个节点，过大未生成；可用 fengong viz --view &quot;full&quot; 生成" in index
+    assert "63 nodes: too large, not written; draw it with fengong viz --view &quot;section:3&quot;" in index
+    assert 'href="views/section-10.html"' in index and 'href="views/section-3.html"' not in index

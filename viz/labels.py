@@ -33,6 +33,7 @@ CHROME: dict[str, tuple[str, str]] = {
     "title_section": ("第{number}部分 {title}", "Section {number}: {title}"),
     "title_city": ("{name}：相关任务与单位", "{name}: tasks and agencies"),
     "title_index": ("分工方案知识图谱", "Task-allocation knowledge graph"),
+    "n_plans": ("{n} 个方案", "{n} plans"),
     "nodes_edges": ("{nodes} 个节点，{edges} 条连线", "{nodes} nodes, {edges} links"),
     # controls
     "search": ("搜索名称…", "Search by name…"),
@@ -65,11 +66,11 @@ CHROME: dict[str, tuple[str, str]] = {
     "mark_overloaded": ("红色粗边框 = 任务过重", "thick red border = overloaded"),
     "mark_bottleneck": ("菱形 = 协调瓶颈", "diamond = coordination bottleneck"),
     "edges_capped": (
-        "连线过密：显示最强的 {shown} 条（共 {total} 条；每个单位保留其最强的 {k} 条）",
-        "dense network: the {shown} strongest of {total} links are drawn (each agency keeps its {k} strongest)",
+        "连线过密：只画出最强的 {shown} 条（共 {total} 条），每个单位先保留其最强的连线",
+        "dense network: the {shown} strongest of {total} links are drawn, each agency's strongest first",
     ),
     "positions_fixed": ("节点较多：位置已预先计算，物理模拟关闭", "many nodes: positions precomputed, physics off"),
-    "full_omitted": ("全图共 {nodes} 个节点，过大未生成；请使用单位或部分视图", "the full view would have {nodes} nodes and is not written; use the agency or section views"),
+    "page_omitted": ("{nodes} 个节点，过大未生成；可用 {command} 生成", "{nodes} nodes: too large, not written; draw it with {command}"),
     # fact names in tooltips and the details panel
     "fact_number": ("编号", "Number"),
     "fact_type": ("类型", "Type"),

@@ -20,6 +20,7 @@ __all__ = [
     "KIND_COLOUR",
     "DEFAULT_KIND_COLOUR",
     "OVERLOADED_BORDER",
+    "FOCUS_BORDER",
     "BOTTLENECK_SHAPE",
     "DIM_COLOUR",
     "PHYSICS_MAX_NODES",
@@ -68,6 +69,8 @@ DEFAULT_KIND_COLOUR = "#bab0ac"
 
 #: Border of an overloaded agency: the only red on the page.
 OVERLOADED_BORDER = {"color": "#d62728", "width": 5}
+#: Border of the node an agency or city view is about.
+FOCUS_BORDER = {"color": "#111111", "width": 4}
 #: Shape of a coordination bottleneck in the agencies view.
 BOTTLENECK_SHAPE = "diamond"
 #: Colour of nodes and edges outside the clicked node's neighbourhood.

@@ -11,7 +11,8 @@ is :mod:`fengong.viz.page`'s business. The views:
 ``agencies``
     the agency collaboration network: agencies joined by the tasks they share,
     sized by load, coloured by kind, overloaded agencies and bottlenecks marked;
-    a dense projection keeps each agency's strongest links (:data:`EDGE_CAP`);
+    a dense projection is cut to the strongest links, each agency's own strongest
+    first (:data:`EDGE_CAP`, :data:`EDGE_BUDGET_PER_NODE`, :data:`EDGE_KEEP_PER_NODE`);
 ``agency:NAME``
     one agency's ego network: its tasks, their deliverables and deadlines, its partners;
 ``section:N``
@@ -23,7 +24,7 @@ is :mod:`fengong.viz.page`'s business. The views:
 >>> ctx = load_context(open_store(), analysis=None)
 >>> view = build_view(ctx, "section:10", "zh")
 >>> view.title, len([n for n in view.nodes if n.type in TASK_TYPES])
-('第10部分 工作要求', 4)
+('第10部分 工作要求', 3)
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ __all__ = [
     "ACTOR_TYPES",
     "EDGE_CAP",
     "EDGE_KEEP_PER_NODE",
-    "FULL_VIEW_MAX_NODES",
+    "EDGE_BUDGET_PER_NODE",
+    "SITE_MAX_NODES",
 ]
 
 #: View kinds; those marked True take an argument (``agency:NAME``).
@@ -75,13 +77,16 @@ ROLE_OF = {"leads": "lead", "participatesIn": "participant"}
 #: An example argument per view kind, for error messages and help.
 SPEC_EXAMPLES = {"agency": "住房城乡建设厅", "section": "2", "city": "南宁市"}
 
-#: The agencies view draws at most this many links; beyond it each agency keeps
-#: its :data:`EDGE_KEEP_PER_NODE` strongest, then the strongest overall fill the cap.
+#: The agencies view draws at most max(EDGE_CAP, EDGE_BUDGET_PER_NODE × agencies) links.
+#: Each agency first gets its strongest link, then its second … up to EDGE_KEEP_PER_NODE,
+#: while the budget lasts; the strongest remaining links fill the rest.
 EDGE_CAP = 500
+EDGE_BUDGET_PER_NODE = 2
 EDGE_KEEP_PER_NODE = 4
-#: ``fengong build`` skips the full view above this many nodes (a page of megabytes
-#: that takes minutes to lay out helps nobody); ``fengong viz --view full`` still draws it.
-FULL_VIEW_MAX_NODES = 3000
+#: ``fengong build`` writes a full or section page only up to this many nodes: beyond
+#: it a page is megabytes, takes long to lay out and shows a hairball. ``fengong viz``
+#: still draws any view on request.
+SITE_MAX_NODES = 1500
 #: Characters of a task's title shown on its node; the tooltip has the whole text.
 LABEL_CHARS = 10
 
@@ -102,7 +107,7 @@ class Node:
     years: list[int] = field(default_factory=list)
     kind: str | None = None
     value: float | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # overloaded, bottleneck; focus: the ego of an agency/city view
 
 
 @dataclass
@@ -243,12 +248,12 @@ class Context:
         title = self.section_titles.get(n, "")
         return f"{n}. {title}" if title else str(n)
 
-    def source(self) -> str:
+    def source(self, lang: str = "zh") -> str:
         """What the views are drawn from: the plan's title, or the number of plans."""
         titles = sorted({self.graph.nodes[t].get("plan_title", "") for t in self.tasks} - {""})
         if len(self.plans) == 1 and titles:
             return titles[0]
-        return f"{len(self.plans)} plans / {len(self.plans)} 个方案"
+        return chrome("n_plans", lang, n=len(self.plans))
 
 
 def load_context(store: Store, analysis: Any = "auto") -> Context:
@@ -460,21 +465,25 @@ def full_view(ctx: Context, lang: str = "zh") -> View:
     """Every task with its actors, deliverables and places."""
     nodes, edges = _task_subgraph(ctx, ctx.tasks, lang)
     return View("full", "full", chrome("title_full", lang), lang, nodes, edges, sections=_sections(ctx, nodes), groups=True,
-                source=ctx.source())
+                source=ctx.source(lang))
 
 
 def _cap_edges(edges: list[Edge], cap: int = EDGE_CAP, keep: int = EDGE_KEEP_PER_NODE) -> list[Edge]:
-    """At most *cap* edges: each node's *keep* strongest first, then the strongest overall."""
+    """At most *cap* edges: every node's strongest, then second strongest … (up to *keep*), then the strongest overall."""
     if len(edges) <= cap:
         return edges
     strongest = sorted(edges, key=lambda e: (-e.weight, e.source, e.target))
-    per_node: dict[str, int] = defaultdict(int)
-    chosen: dict[str, Edge] = {}
+    ranked: dict[str, list[Edge]] = defaultdict(list)  # node → its edges, strongest first
     for e in strongest:
-        if per_node[e.source] < keep or per_node[e.target] < keep:
-            chosen[e.id] = e
-            per_node[e.source] += 1
-            per_node[e.target] += 1
+        ranked[e.source].append(e)
+        ranked[e.target].append(e)
+    chosen: dict[str, Edge] = {}
+    for rank in range(keep):
+        for node in sorted(ranked):
+            if len(chosen) >= cap:
+                break
+            if rank < len(ranked[node]):
+                chosen.setdefault(ranked[node][rank].id, ranked[node][rank])
     for e in strongest:
         if len(chosen) >= cap:
             break
@@ -482,7 +491,7 @@ def _cap_edges(edges: list[Edge], cap: int = EDGE_CAP, keep: int = EDGE_KEEP_PER
     return sorted(chosen.values(), key=lambda e: (-e.weight, e.source, e.target))
 
 
-def agencies_view(ctx: Context, lang: str = "zh", cap: int = EDGE_CAP) -> View:
+def agencies_view(ctx: Context, lang: str = "zh", cap: int | None = None) -> View:
     """The agency collaboration network, from the analysis' weighted projection."""
     if ctx.analysis is None:
         raise FengongError("agencies view: needs fengong.analysis, which is not installed")
@@ -508,12 +517,12 @@ def agencies_view(ctx: Context, lang: str = "zh", cap: int = EDGE_CAP) -> View:
             years=sorted({td["due_year"] for td in tds if "due_year" in td}),
         ))
     total = len(edges)
-    edges = _cap_edges(edges, cap)
+    edges = _cap_edges(edges, cap if cap is not None else max(EDGE_CAP, EDGE_BUDGET_PER_NODE * len(nodes)))
     notes = []
     if len(edges) < total:
-        notes.append(chrome("edges_capped", lang, shown=len(edges), total=total, k=EDGE_KEEP_PER_NODE))
+        notes.append(chrome("edges_capped", lang, shown=len(edges), total=total))
     return View("agencies", "agencies", chrome("title_agencies", lang), lang, nodes, edges, notes=notes, legend="kinds",
-                sections=_sections(ctx, nodes), edge_total=total, source=ctx.source())
+                sections=_sections(ctx, nodes), edge_total=total, source=ctx.source(lang))
 
 
 def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
@@ -523,9 +532,10 @@ def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
     nodes, edges = _task_subgraph(ctx, tasks, lang, places=False, extra=(a,))
     partners = {n.id for n in nodes if n.type in ACTOR_TYPES} - {a}
     nodes[0].facts.append(("fact_partners", str(len(partners))))
+    nodes[0].flags.append("focus")
     title = chrome("title_agency", lang, name=ctx.name(a, lang))
     return View(f"agency:{_local(a)}", f"agency-{_local(a)}", title, lang, nodes, edges,
-                sections=_sections(ctx, nodes), source=ctx.source())
+                sections=_sections(ctx, nodes), source=ctx.source(lang))
 
 
 def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
@@ -535,7 +545,7 @@ def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
     nodes, edges = _task_subgraph(ctx, tasks, lang)
     title = chrome("title_section", lang, number=n, title=ctx.section_titles.get(n, "")).strip()
     return View(f"section:{n}", f"section-{n}", title, lang, nodes, edges,
-                sections=_sections(ctx, nodes), source=ctx.source())
+                sections=_sections(ctx, nodes), source=ctx.source(lang))
 
 
 def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
@@ -543,9 +553,10 @@ def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
     p = resolve_place(ctx, name)
     tasks = sorted(set(ctx.mentioned_by[p]), key=ctx.tasks.index)
     nodes, edges = _task_subgraph(ctx, tasks, lang, deliverables=False, places=False, extra=(p,))
+    nodes[0].flags.append("focus")
     title = chrome("title_city", lang, name=ctx.name(p, lang))
     return View(f"city:{_local(p)}", f"city-{_local(p)}", title, lang, nodes, edges,
-                sections=_sections(ctx, nodes), source=ctx.source())
+                sections=_sections(ctx, nodes), source=ctx.source(lang))
 
 
 # --- names to nodes ---------------------------------------------------------------

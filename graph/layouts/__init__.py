@@ -5,7 +5,8 @@ layout, 1 = certainly) and ``parse(plan, registry, gazetteer) -> Plan``.
 :func:`choose` picks the best-scoring layout for a text. Both layouts read a
 document with the same one-pass reader (:mod:`fengong.layouts.body`), so a
 document that mixes field lines and parentheticals is read whole whichever wins;
-the layout recorded (``fg:layout``) is the style that dominates.
+the layout recorded (``fg:layout``) is the style that dominates. A task list laid
+out as a table (:mod:`~fengong.layouts.table`) is read by its own reader.
 
 >>> choose("(一)目标。\\n牵头单位:财政厅\\n").NAME
 'fieldlines'
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import fieldlines, inline
+from . import fieldlines, inline, table
 
 __all__ = ["LAYOUTS", "choose", "get", "scores"]
 
 #: Registered layouts, tried in order; the highest score wins (ties: first listed).
-LAYOUTS: list[ModuleType] = [fieldlines, inline]
+LAYOUTS: list[ModuleType] = [fieldlines, inline, table]
 
 
 def get(name: str) -> ModuleType:
@@ -37,7 +38,7 @@ def scores(text: str) -> dict[str, float]:
     """Every layout's score for *text*, by layout name.
 
     >>> scores("(一)目标。\\n牵头单位:财政厅\\n")
-    {'fieldlines': 1.0, 'inline': 0.0}
+    {'fieldlines': 1.0, 'inline': 0.0, 'table': 0.0}
     """
     return {layout.NAME: layout.score(text) for layout in LAYOUTS}
 

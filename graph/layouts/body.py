@@ -37,12 +37,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ..jurisdictions import document_scope, from_doc_number, is_document_scope, jurisdiction_of
+from ..jurisdictions import document_scope, from_doc_number, jurisdiction_of
 from ..records import Deliverable, Item, Plan, Section, Span
 from .. import dates
 from . import common, fieldlines, inline, outline
 
-__all__ = ["read", "Run", "Row", "classify", "ACTOR_MEANINGS"]
+__all__ = ["read", "Run", "Row", "classify", "set_jurisdiction", "ACTOR_MEANINGS"]
 
 #: Field meanings that name actors (the others say when or what).
 ACTOR_MEANINGS = ("lead", "participant", "responsible", "leader")
@@ -51,6 +51,7 @@ ACTOR_MEANINGS = ("lead", "participant", "responsible", "leader")
 _UNKNOWN_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:单位|部门|处室|科室|领导|责任人|时间|时限|期限|成果|进度))\s*[:：]")
 # A trailing bracketed note on a field value (…（列第一位者为牵头单位）) is not a name.
 _VALUE_NOTE = re.compile(r"[（(][^（）()]*(?:为|下同|负责|牵头|年|月|同上)[^（）()]*[）)]\s*[。；;]?\s*$")
+_NOTE = re.compile(r"^[（(]?(注|说明|备注)[)）]?\s*[:：\d１-９]")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]*")
 _ISSUER_LEVEL = re.compile(r"(自治区|省|市|区|县)(?:人民)?政府")
 _LEVEL_OF_WORD = {"自治区": "provincial", "省": "provincial", "市": "prefectural", "区": "county", "县": "county"}
@@ -157,14 +158,15 @@ def read(plan: Plan, registry, gazetteer) -> Plan:
     rule = inline.find_rule(plan.text)
     plan.rule = rule[0] if rule else None
     rule_at = rule[1] if rule else None
+    if rule and _NOTE.match(plan.text[plan.text.rfind("\n", 0, rule[1]) + 1 :].lstrip(" \u3000\t")):
+        rule_at = 0  # a note (注：…列第一位者为牵头单位) speaks of the whole list, above it as well
     counts = [_row_assignments(row, rule is not None) for row in rows]
-    blocks, roots = _blocks(rows, counts)
-    part = _choose_part(roots, rows)
+    part = _choose_part(_blocks(rows, counts), rows)
     body_start = part[0].index if part else len(rows)
     body_end = part[-1].end if part else len(rows)
     common.read_header(plan, lines, registry, body_start)
     common.read_footer(plan, lines, body_start)
-    _set_jurisdiction(plan, registry)
+    set_jurisdiction(plan, registry)
     _warn_rows(plan, rows, body_start, body_end)
     units, sections = _units(part, rows, counts)
     plan.sections.extend(sections)
@@ -189,8 +191,8 @@ def _row_assignments(row: Row, has_rule: bool) -> int:
     return n
 
 
-def _blocks(rows: list[Row], counts: list[int]) -> tuple[list[_Block], list[_Block]]:
-    blocks: list[_Block] = []
+def _blocks(rows: list[Row], counts: list[int]) -> list[_Block]:
+    """The top-level blocks, each holding its nested blocks and the assignments of its own lines."""
     roots: list[_Block] = []
     stack: list[_Block] = []
     for i, row in enumerate(rows):
@@ -202,11 +204,10 @@ def _blocks(rows: list[Row], counts: list[int]) -> tuple[list[_Block], list[_Blo
             stack.pop().end = i
         block = _Block(i, row.heading, owns=counts[i])
         (stack[-1].children if stack else roots).append(block)
-        blocks.append(block)
         stack.append(block)
     for block in stack:
         block.end = len(rows)
-    return blocks, roots
+    return roots
 
 
 def _subtree(block: _Block):
@@ -228,7 +229,11 @@ def _choose_part(roots: list[_Block], rows: list[Row]) -> list[_Block]:
         seen_top = seen_top or block.heading.rank == top
         parts[-1].append(block)
     owned = [sum(b.owns for root in part for b in _subtree(root)) for part in parts]
-    return parts[max(range(len(parts)), key=lambda i: (owned[i], -i))]
+    chosen = parts[max(range(len(parts)), key=lambda i: (owned[i], -i))]
+    # Numbered lines before the plan's first heading that name no one (附件：1.…方案 2.…清单) are header.
+    while len(chosen) > 1 and chosen[0].heading.rank != top and not any(b.owns for b in _subtree(chosen[0])):
+        chosen = chosen[1:]
+    return chosen
 
 
 def _units(part: list[_Block], rows: list[Row], counts: list[int]) -> tuple[list[_Unit], list[Section]]:
@@ -304,16 +309,28 @@ def _show(h: outline.Heading) -> str:
 
 
 def _numbering(units: list[_Unit]) -> list[tuple[int, str]]:
-    """(number, numeral) per unit: as written when unique, else document order."""
-    written = [u.written for u in units]
-    styles = {u.style for u in units}
-    if units and None not in written and len(styles) == 1 and len(set(written)) == len(written):
-        return [(u.written, u.numeral) for u in units]
+    """(number, numeral) per unit: as written when unique, else document order.
+
+    Paragraphs with an assignment of their own but no number of their own come
+    after the written numbers, so that the numbered items keep theirs.
+
+    >>> u = lambda n, style: _Unit([0], n, str(n) if n else "", ["一"], style, 1, "task", None)
+    >>> _numbering([u(None, None), u(1, "arabic"), u(2, "arabic")])
+    [(3, '一.¶1'), (1, '1'), (2, '2')]
+    >>> _numbering([u(1, "arabic"), u(1, "arabic")])
+    [(1, '一'), (2, '一')]
+    """
+    numbered = [u.written for u in units if u.written is not None]
+    styles = {u.style for u in units if u.written is not None}
+    as_written = bool(numbered) and len(styles) == 1 and len(set(numbered)) == len(numbered)
     out, paragraphs = [], 0
+    after = max(numbered, default=0)
     for k, u in enumerate(units, start=1):
         if u.written is None:
             paragraphs += 1
-            out.append((k, ".".join(u.path + [f"¶{paragraphs}"])))
+            out.append((after + paragraphs if as_written else k, ".".join(u.path + [f"¶{paragraphs}"])))
+        elif as_written:
+            out.append((u.written, u.numeral))
         else:
             out.append((k, ".".join(u.path)))
     return out
@@ -322,7 +339,8 @@ def _numbering(units: list[_Unit]) -> list[tuple[int, str]]:
 # -- jurisdiction --------------------------------------------------------------
 
 
-def _set_jurisdiction(plan: Plan, registry) -> None:
+def set_jurisdiction(plan: Plan, registry) -> None:
+    """Decide the plan's jurisdiction (issuer, document number, title; else one of its own) and resolve its issuer."""
     gaz = registry.gazetteer
     if not plan.jurisdiction:
         j = jurisdiction_of(plan.issuer_name, gaz, default=None) if plan.issuer_name else None
@@ -388,8 +406,8 @@ def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
     open_field: Run | None = None
     for i in unit.rows:
         row = rows[i]
-        if not row.line.text:
-            continue
+        if not row.line.text or (row.heading is None and _NOTE.match(row.line.text)):
+            continue  # a closing note (注：…) is about the list, not this item
         if not out.first_line:
             out.first_line, out.first_char = row.line.number, row.line.start
         out.last_line, out.last_char = row.line.number, row.line.end
@@ -560,13 +578,22 @@ def _apply_parenthetical(item: Item, p, segments, plan: Plan, registry, by_numbe
         )
 
 
+def _deadline_in_prose(due) -> bool:
+    """Whether a date found in running prose sets a deadline: 2019年底前 does, “十四五”规划 and 2015年以来 do not."""
+    if due.end is None:
+        return False
+    if due.precision == "period" and not re.search(r"(期间|时期|末|末期|年)$", due.wording):
+        return False
+    return True
+
+
 def _prose_dues(item: Item, chunk: str, offset: int, segments, parens: list, plan: Plan) -> None:
     """Deliverables for the dated sentences of a task's own text (2019年底前出台…, 年内…)."""
     year = common.ref_year(plan)
     inside = [(p.start - offset, p.end - offset) for p in parens]
     for m in _SENTENCE.finditer(chunk):
         hits = [d for d, s, e in dates.find_dues(m.group(), year)
-                if not any(a <= m.start() + s < b for a, b in inside)]
+                if not any(a <= m.start() + s < b for a, b in inside) and _deadline_in_prose(d)]
         if not hits:
             continue
         s_start, s_end = m.start(), m.end()

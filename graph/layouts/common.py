@@ -111,6 +111,10 @@ def _date(y: str, m: str, d: str) -> datetime.date | None:
 
 # Lines above a notice's title that are not its title: notes such as （此件公开发布）
 # and the letterhead “XX人民政府文件”.
+# The plan's own title line (below the notice): …分工方案, …任务清单, …分工表, …工作要点.
+_PLAN_TITLE = re.compile(r"(方案|分工|任务|清单|分工表|任务表|责任表|工作要点)$")
+# A list of attachments in the notice (附件：1.…方案), not the plan's title.
+_ATTACHMENT = re.compile(r"^(附件|\d{1,2}[.、．])")
 _NOTE_LINE = re.compile(r"^[（(\[【〔].*[）)\]】〕]$")
 _LETTERHEAD = re.compile(r"^(.{2,30}?)\s*文件$")
 
@@ -143,8 +147,9 @@ def read_header(plan: Plan, lines: list[Line], registry: Registry, body_start: i
     if own:
         plan.doc_number = own.group(1)
     # The plan's own title is the line naming the 方案 itself; otherwise the notice title.
-    titled = [l.text for l in head[1:] if re.search(r"(方案|分工|任务|清单)$", l.text) and len(l.text) < 80]
-    plan.title = titled[0] if titled else DOC_NUMBER_RE.sub("", notice).strip("（）() ")
+    # The last such line: the plan's own title stands right above its body (an 附件 list may come earlier).
+    titled = [l.text for l in head[1:] if _PLAN_TITLE.search(l.text) and len(l.text) < 80 and not _ATTACHMENT.match(l.text)]
+    plan.title = titled[-1] if titled else DOC_NUMBER_RE.sub("", notice).strip("（）() ")
     plan.notice_title = notice if titled else None
     for i, line in enumerate(head):
         m = _DATE_LINE.match(line.text)

@@ -391,7 +391,7 @@ def score(text: str) -> float:
             items += 1
         for start, end in find_parentheticals(line):
             p = read_parenthetical(line, start, end, rule_in_force=has_rule, at_sentence_end=_at_end(line, end))
-            if p.is_assignment and (not p.bare or has_rule):
+            if p.is_assignment:
                 found += 1
     if not found:
         return 0.0

@@ -211,7 +211,7 @@
     highlight(id);
     var fg = nodes.get(id).fg;
     showDetails(fg);
-    statusEl.textContent = fill(T.found, { name: (fg.names && fg.names[0]) || id });
+    statusEl.textContent = fill(T.found, { name: fg.name || id });
     network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     return id;
   }

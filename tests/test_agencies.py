@@ -1,0 +1,196 @@
+"""Agencies and jurisdictions: splitting lists, scoping names, collectives, posts, local governments."""
+
+from __future__ import annotations
+
+import pytest
+
+from fengong.agencies import Registry, default_registry, guess_kind, looks_like_actor, split_actors
+from fengong.jurisdictions import from_doc_number, jurisdiction_of, prefix_scope
+from fengong.places import default_gazetteer
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return default_registry()
+
+
+# -- splitting ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("各市、县(市、区)人民政府", ["各市、县(市、区)人民政府"]),
+        ("各省、自治区、直辖市人民政府", ["各省、自治区、直辖市人民政府"]),
+        ("各区、县级市，各有关区、县级市", ["各区、县级市", "各有关区、县级市"]),
+        ("各地、各部门", ["各地、各部门"]),
+        ("各地区、各部门", ["各地区、各部门"]),
+        ("各有关部门和单位", ["各有关部门和单位"]),
+        ("工业和信息化部、住房和城乡建设部", ["工业和信息化部", "住房和城乡建设部"]),
+        ("市场监管总局、财政部等和各有关省级人民政府", ["市场监管总局", "财政部", "各有关省级人民政府"]),
+        ("能源局等省有关部门和各地级以上市人民政府", ["能源局", "省有关部门", "各地级以上市人民政府"]),
+        ("市级各有关部门及各县市区政府", ["市级各有关部门", "各县市区政府"]),
+        ("发展改革委和财政部", ["发展改革委", "财政部"]),
+        ("各级党委和政府", ["各级党委和政府"]),
+        ("财政部、教育部等部门", ["财政部", "教育部"]),
+        ("由财政部", ["财政部"]),
+    ],
+)
+def test_split_actors(text, names):
+    assert [p.surface for p in split_actors(text)] == names
+
+
+def test_split_offsets_point_at_the_names():
+    text = "自治区发展改革委、住房城乡建设厅,国家开发银行广西分行"
+    assert all(text[p.start : p.end] == p.surface for p in split_actors(text))
+
+
+# -- jurisdictions of documents and of names ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "issuer, key",
+    [("国务院办公厅", "cn"), ("中共中央办公厅 国务院办公厅", "cn"), ("广西壮族自治区人民政府办公厅", "gx"),
+     ("广州市人民政府办公厅", "guangzhou"), ("广东省人民政府", "gd"), ("青松县人民政府", None)],
+)
+def test_jurisdiction_of_issuers(issuer, key):
+    assert jurisdiction_of(issuer, default_gazetteer(), default=None) == key
+
+
+@pytest.mark.parametrize("number, key", [("国发〔2019〕8号", "cn"), ("国办发〔2016〕1号", "cn"), ("粤府办〔2023〕5号", "gd"),
+                                         ("穗府办〔2019〕88号", "guangzhou"), ("湘政办发〔2018〕12号", "hn"), ("某发〔2019〕1号", None)])
+def test_jurisdiction_from_document_numbers(number, key):
+    assert from_doc_number(number, default_gazetteer()) == key
+
+
+@pytest.mark.parametrize(
+    "name, doc, scope",
+    [
+        ("省发展改革委", "guangzhou", "gd"),
+        ("国家发展改革委", "guangzhou", "cn"),
+        ("市发展改革委", "guangzhou", "guangzhou"),
+        ("越秀区", "guangzhou", "yuexiu"),
+        ("自治区发展改革委", "gx", "gx"),
+        ("省委宣传部", "guangzhou", "gd"),
+        ("市场监管局", "guangzhou", None),
+        ("发展改革委", "gx", None),
+        ("省发展改革委", "cn", None),  # a level the national document cannot place
+    ],
+)
+def test_prefix_scope(name, doc, scope):
+    assert prefix_scope(name, doc, default_gazetteer()).jurisdiction == scope
+
+
+@pytest.mark.parametrize(
+    "surface, doc, actor_id",
+    [
+        ("发展改革委", "cn", "cn-drc"),
+        ("国家发展改革委", "cn", "cn-drc"),
+        ("国家发展改革委", "gx", "cn-drc"),
+        ("发展改革委", "gx", "gx-drc"),
+        ("省发展改革委", "guangzhou", "gd-fa-zhan-gai-ge-wei"),
+        ("市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei"),
+        ("广州市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei"),
+        ("广州市发展改革委", "gx", "guangzhou-fa-zhan-gai-ge-wei"),
+        ("市场监管局", "guangzhou", "guangzhou-shi-chang-jian-guan-ju"),
+        ("市政府", "guangzhou", "guangzhou-gov"),
+        ("广州市人民政府", "guangzhou", "guangzhou-gov"),
+        ("市政府办公厅", "guangzhou", "guangzhou-gov-office"),
+        ("越秀区", "guangzhou", "yuexiu-gov"),
+        ("越秀区人民政府", "gx", "yuexiu-gov"),
+        ("财政部", "gx", "cn-finance"),  # a ministry is national in any plan
+        ("统计局", "guangzhou", "guangzhou-tong-ji-ju"),  # but a bureau is the city's
+    ],
+)
+def test_resolve_scopes(reg, surface, doc, actor_id):
+    assert reg.resolve(surface, doc).id == actor_id
+
+
+def test_three_development_and_reform_commissions(reg):
+    ids = {reg.resolve("国家发展改革委", "cn").id, reg.resolve("自治区发展改革委", "gx").id,
+           reg.resolve("市发展改革委", "guangzhou").id}
+    assert ids == {"cn-drc", "gx-drc", "guangzhou-fa-zhan-gai-ge-wei"}
+
+
+def test_list_shares_an_explicit_prefix(reg):
+    first = reg.resolve("省发展改革委", "guangzhou")
+    second = reg.resolve("交通运输厅", "guangzhou", prefix_from="省发展改革委", previous=first)
+    assert (first.jurisdiction, second.jurisdiction) == ("gd", "gd")
+    national = reg.resolve("国家发展改革委", "gx")
+    assert reg.resolve("财政部", "gx", prefix_from="国家发展改革委", previous=national).id == "cn-finance"
+    # a collective keeps the document's jurisdiction
+    assert reg.resolve("各区政府", "guangzhou", prefix_from="省发展改革委", previous=first).jurisdiction == "guangzhou"
+
+
+def test_new_actor_names(reg):
+    a = reg.resolve("市交通运输局", "guangzhou")
+    assert (a.name_zh, a.short_zh, a.name_en, a.level, a.known) == (
+        "广州市交通运输局", "交通运输局", "Guangzhou Transport Bureau", "prefectural", False)
+    gov = reg.resolve("越秀区政府", "guangzhou")
+    assert (gov.name_zh, gov.kind, gov.level) == ("越秀区人民政府", "local-government", "county")
+    assert reg.resolve("越秀区人民政府", "guangzhou") is gov
+
+
+def test_document_scope_keeps_agencies_apart():
+    reg = Registry.load()
+    reg.declare("doc-x", "county", "青松县")
+    assert reg.resolve("县财政局", "doc-x").id == "doc-x-cai-zheng-ju"
+    assert reg.resolve("青松县财政局", "doc-x").id == "doc-x-cai-zheng-ju"
+    assert reg.resolve("青松县人民政府", "doc-x").id == "doc-x-gov"
+    assert reg.resolve("国家发展改革委", "doc-x").id == "cn-drc"
+    assert reg.resolve("县财政局", "doc-x").level == "county"
+
+
+# -- kinds: collectives, posts, local governments -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("各省级人民政府", "local-government-collective"),
+        ("各有关省级人民政府", "local-government-collective"),
+        ("各有关部门和单位", "department-collective"),
+        ("各区、县级市", "local-government-collective"),
+        ("各有关区、县级市", "local-government-collective"),
+        ("各地、各部门", "department-collective"),
+        ("各项目牵头单位", "department-collective"),
+        ("各区(县级市)政府", "local-government-collective"),
+        ("分管副省长", "post"),
+        ("协管副秘书长", "post"),
+        ("分管市领导", "post"),
+        ("越秀区", "local-government"),
+        ("市交通运输局", "bureau"),
+        ("省委农办", "office"),
+    ],
+)
+def test_kinds(name, kind):
+    assert guess_kind(name) == kind
+
+
+@pytest.mark.parametrize("level, name", [("provincial", "各省级人民政府"), ("prefectural", "各地级以上市人民政府"),
+                                          ("county", "各区、县级市")])
+def test_collective_levels(reg, level, name):
+    assert reg.resolve(name, "cn").level == level
+
+
+def test_posts_and_collectives_in_the_graph_classes():
+    import pyoxigraph as ox
+
+    from fengong.model import actor_quads
+
+    reg = default_registry()
+    post = reg.resolve("分管副省长", "gd")
+    collective = reg.resolve("各有关部门和单位", "gd")
+    classes = {q.object.value.rsplit("#", 1)[-1] for q in actor_quads(post, ox.DefaultGraph())
+               if q.predicate.value.endswith("#type")}
+    assert "Post" in classes and "Agency" not in classes
+    classes = {q.object.value.rsplit("#", 1)[-1] for q in actor_quads(collective, ox.DefaultGraph())
+               if q.predicate.value.endswith("#type")}
+    assert "CollectiveActor" in classes
+
+
+@pytest.mark.parametrize("text, ok", [("省发展改革委", True), ("各有关部门", True), ("危旧房", False), ("核心", False),
+                                      ("市、区", False), ("2014-2020年", False), ("以下简称省发展改革委", False),
+                                      ("相关", False), ("东部", False)])
+def test_looks_like_actor(text, ok):
+    assert looks_like_actor(text) is ok
