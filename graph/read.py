@@ -8,6 +8,8 @@ junk with a :class:`~fengong.FengongError` that names the file and the reason.
 ('种植', 'gb18030')
 >>> decode(b"\\xef\\xbb\\xbf(\\xe4\\xb8\\x80)", "b.txt")
 ('(一)', 'utf-8-sig')
+>>> decode("（一）城镇化\\n".encode("utf-16-be"), "c.txt")
+('（一）城镇化\\n', 'utf-16-be')
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ def _looks_binary(text: str) -> bool:
     return bad > max(2, len(text) // 200)
 
 
+def _cjk_share(data: bytes, encoding: str) -> float:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return -1.0
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch in "\n\u3000，。、") / max(1, len(text))
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode document bytes; return ``(text, encoding)``.
 
@@ -41,10 +51,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
-    elif len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
-        candidates = ["utf-16-le"]  # UTF-16 without BOM: every other byte is NUL for ASCII
-    elif len(data) >= 4 and data[0::2].count(0) > len(data) // 4:
-        candidates = ["utf-16-be"]
+    elif b"\x00" in data:
+        # Prose in UTF-8 or GB18030 has no NUL bytes; UTF-16 without a BOM does (newlines, ASCII).
+        candidates = sorted(("utf-16-le", "utf-16-be"), key=lambda enc: -_cjk_share(data, enc))
     else:
         candidates = ["utf-8", "gb18030"]
     for encoding in candidates:

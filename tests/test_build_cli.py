@@ -74,7 +74,7 @@ def test_failed_build_leaves_earlier_build_untouched(runner, tmp_path, plan_path
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []  # no staging left
 
 
-@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
 def test_government_encodings(runner, tmp_path, plan_path, encoding):
     text = plan_path.read_text(encoding="utf-8")
     doc = _write(tmp_path / f"plan-{encoding}.txt", text.encode(encoding, errors="strict"))
