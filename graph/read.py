@@ -31,12 +31,19 @@ def _looks_binary(text: str) -> bool:
     return bad > max(2, len(text) // 200)
 
 
-def _cjk_share(data: bytes, encoding: str) -> float:
+def _plausible_share(data: bytes, encoding: str) -> float:
+    """Share of characters a Chinese document is made of: CJK, its punctuation, ASCII, spaces."""
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        return -1.0
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch in "\n\u3000，。、") / max(1, len(text))
+        return 0.0
+    ok = sum(
+        1
+        for ch in text
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        or " " <= ch <= "~" or ch in "\n\t\r“”‘’—…·"
+    )
+    return ok / max(1, len(text))
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -53,7 +60,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         candidates = ["utf-16"]
     elif b"\x00" in data:
         # Prose in UTF-8 or GB18030 has no NUL bytes; UTF-16 without a BOM does (newlines, ASCII).
-        candidates = sorted(("utf-16-le", "utf-16-be"), key=lambda enc: -_cjk_share(data, enc))
+        # Junk with NULs decodes as UTF-16 too, so the text must also look like a document.
+        candidates = [enc for enc in ("utf-16-le", "utf-16-be") if _plausible_share(data, enc) >= 0.9]
     else:
         candidates = ["utf-8", "gb18030"]
     for encoding in candidates:
