@@ -64,17 +64,22 @@ MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 
 # The wrapper: runs one command, reports wall time and that command's peak RSS.
 _WRAPPER = r"""
-import json, resource, subprocess, sys, time
+import json, resource, subprocess, sys, threading, time
 argv, timeout, out, err = json.loads(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
-start = time.perf_counter()
 with open(out, "wb") as o, open(err, "wb") as e:
-    try:
-        code = subprocess.run(argv, stdout=o, stderr=e, timeout=timeout or None).returncode
-    except subprocess.TimeoutExpired:
-        code = None
-wall = time.perf_counter() - start
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=o, stderr=e)
+    # A blocking wait, with a timer to kill: Popen.wait(timeout) polls every 50 ms.
+    timer = threading.Timer(timeout, proc.kill) if timeout else None
+    if timer:
+        timer.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    killed = timer is not None and not timer.is_alive() and code < 0
+    if timer:
+        timer.cancel()
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "code": code, "maxrss_kb": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime}))
+print(json.dumps({"wall": wall, "code": None if killed else code, "maxrss_kb": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime}))
 """
 
 

@@ -15,6 +15,9 @@ are deleted and the targets are as they were. (A plain ``PUT`` is atomic for
 one graph on Oxigraph, but a push of many graphs would be left half done by a
 failure in the middle.)
 
+Adding (no ``replace``) a graph that holds blank nodes a second time adds them
+again: a blank node is new on every upload. Use ``replace`` to update.
+
 Where the protocol endpoints are, from the URL given with ``--endpoint``:
 
 ======================================  ==============================  =========================

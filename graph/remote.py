@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import FengongError
-from .store import QuerySyntaxError, QueryTimeout, Result, Store, Term
+from .store import QuerySyntaxError, QueryTimeout, Result, Store, Term, _with_prefixes
 
 __all__ = ["RemoteStore", "bind_values", "outer_group_start", "query_shape", "QueryShape", "USER_AGENT", "UPDATE_KEYWORDS"]
 
@@ -286,26 +286,26 @@ class RemoteStore(Store):
                 raise QueryTimeout(f"{self.endpoint}: query timed out (HTTP {exc.code}: {message})") from None
             raise FengongError(f"{self.endpoint}: HTTP {exc.code} {exc.reason} ({message})") from None
         except (socket.timeout, TimeoutError):
-            raise QueryTimeout(f"{self.endpoint}: no answer within {timeout or self.http_timeout:g} s") from None
+            raise QueryTimeout(f"query stopped: {self.endpoint} did not answer within {timeout or self.http_timeout:g} s") from None
         except urllib.error.URLError as exc:
             raise FengongError(f"{self.endpoint}: cannot connect ({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
         except OSError as exc:
             raise FengongError(f"{self.endpoint}: connection failed ({exc.strerror or exc})") from None
 
-    def _dataset(self) -> list[tuple[str, str]]:
+    def _dataset(self, timeout: float | None = None) -> list[tuple[str, str]]:
         if self.union is False:
             return []
         if self._default_graphs is None:
-            if self.union == "auto" and self._raw("ASK { ?s ?p ?o }", []).boolean:
+            if self.union == "auto" and self._raw("ASK { ?s ?p ?o }", [], timeout).boolean:
                 self._default_graphs = []
             else:
-                rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", []).rows
+                rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", [], timeout).rows
                 self._default_graphs = [r[0].value for r in rows if r[0] is not None]
         return [("default-graph-uri", g) for g in self._default_graphs]
 
-    def _raw(self, query: str, dataset: list[tuple[str, str]]) -> Result:
+    def _raw(self, query: str, dataset: list[tuple[str, str]], timeout: float | None = None) -> Result:
         kind = "graph" if query_shape(query).form in ("CONSTRUCT", "DESCRIBE") else "solutions"
-        ctype, data = self._post([("query", query), *dataset], ACCEPT[kind])
+        ctype, data = self._post([("query", query), *dataset], ACCEPT[kind], timeout)
         media = ctype.split(";")[0].strip().lower()
         if media in _GRAPH_FORMATS:
             try:
@@ -325,6 +325,12 @@ class RemoteStore(Store):
         names = [v.value for v in res.variables]
         rows = [tuple(_term(sol[i]) for i in range(len(names))) for sol in res]
         return Result(vars=names, rows=rows)
+
+    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None) -> Result:
+        """Run a query on the endpoint; *timeout* bounds the HTTP exchange itself
+        (no thread is left waiting on a slow server)."""
+        text = bind_values(_with_prefixes(query), params or {})
+        return self._raw(text, self._dataset(timeout), timeout)
 
     def _query(self, query: str, params: dict[str, Term]) -> Result:
         return self._raw(bind_values(query, params), self._dataset())
