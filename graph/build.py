@@ -16,7 +16,6 @@ import functools
 import io
 import os
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass, field

@@ -36,13 +36,13 @@ import io
 import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from . import FengongError
 from .atomic import write_bytes
 from .store import Result, Term
+from .textwidth import display_width, neutralise, truncate
 from .vocab import PREFIXES
 
 __all__ = [
@@ -57,7 +57,6 @@ __all__ = [
     "render_markdown",
     "render_turtle",
     "table_result",
-    "display_width",
     "compact_iri",
     "neutralise_cell",
 ]
@@ -77,7 +76,6 @@ NUMERIC_TYPES = frozenset(
 )
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
 #: First characters that make Excel/LibreOffice read a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Prefixes to shorten IRIs with, longest namespace first so fgagency: wins over a shorter match.
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -104,33 +102,6 @@ def compact_iri(iri: str) -> str:
     return iri
 
 
-def display_width(text: str) -> int:
-    """Terminal cells *text* takes: wide and full-width characters count two, combining marks none.
-
-    >>> display_width("公安厅"), display_width("abc"), display_width("e\\u0301")
-    (6, 3, 1)
-    """
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _truncate(text: str, max_width: int) -> str:
-    if display_width(text) <= max_width:
-        return text
-    out, width = [], 0
-    for ch in text:
-        w = display_width(ch)
-        if width + w > max_width - 1:
-            break
-        out.append(ch)
-        width += w
-    return "".join(out) + "…"
-
-
 def neutralise_cell(text: str, term: Term | None = None) -> str:
     """Prefix ``'`` to a cell a spreadsheet would evaluate; numbers stay numbers.
 
@@ -139,9 +110,7 @@ def neutralise_cell(text: str, term: Term | None = None) -> str:
     >>> neutralise_cell("-5", Term.literal("-5", "http://www.w3.org/2001/XMLSchema#integer"))
     '-5'
     """
-    if text.startswith(FORMULA_STARTS) and not _is_number(term):
-        return "'" + text
-    return text
+    return text if _is_number(term) else neutralise(text)
 
 
 def _plain(term: Term | None) -> str:
@@ -182,7 +151,7 @@ def render_table(result: Result, max_width: int | None = None) -> str:
     _check_rows(result)
     cells = [[_shown(t) for t in row] for row in result.rows]
     if max_width:
-        cells = [[_truncate(c, max_width) for c in row] for row in cells]
+        cells = [[truncate(c, max_width) for c in row] for row in cells]
     numeric = _numeric_columns(result)
     widths = [max([display_width(v)] + [display_width(row[i]) for row in cells]) for i, v in enumerate(result.vars)]
 

@@ -32,7 +32,6 @@ import csv
 import html
 import io
 import json
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +40,7 @@ from . import FengongError
 from .atomic import write_bytes
 from .matrix import COMBINATIONS, TOTAL_LABELS, Agency, Matrix, Partner, Roster
 from .store import Store
+from .textwidth import display_width, neutralise, pad
 
 __all__ = [
     "WRITERS",
@@ -52,8 +52,6 @@ __all__ = [
     "HtmlWriter",
     "XlsxWriter",
     "HeatmapWriter",
-    "neutralise",
-    "display_width",
     "sheet_name",
     "format_for",
     "render_csv",
@@ -101,7 +99,6 @@ WORDS = {
     "y-lead-participant": ("牵头单位", "leads"),
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -116,26 +113,6 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 def _diagonal_note(role: str, lang: str) -> str:
     return _w("diagonal" if role == "any" else f"diagonal-{role}", lang)
-
-
-def neutralise(value):
-    """Make a spreadsheet cell inert: text starting with = + - @ gets a leading ``'``.
-
-    >>> neutralise("@SUM(A1)"), neutralise(25)
-    ("'@SUM(A1)", 25)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def display_width(text: str) -> int:
-    """Columns *text* takes in a terminal or spreadsheet: CJK characters count double.
-
-    >>> display_width("财政厅"), display_width("abc")
-    (6, 3)
-    """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def sheet_name(label: str, used: set[str]) -> str:
@@ -631,11 +608,6 @@ def _partner_header(me: Agency, found: list[Partner], lang: str) -> str:
     return f"{me.label('en')} ({me.short_zh}): leads {len(me.leads)}, participates in {len(me.participates)}, {len(found)} partners"
 
 
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(width - display_width(text), 0)
-    return gap + text if right else text + gap
-
-
 def render_partners_text(me: Agency, found: list[Partner], lang: str = "zh") -> str:
     """An aligned table of partners for the terminal (CJK characters count double)."""
     header = [_w("partner", lang), _w("total", lang), *(c.label(lang) for c in COMBINATIONS), _w("tasks-by-combination", lang)]
@@ -644,7 +616,7 @@ def render_partners_text(me: Agency, found: list[Partner], lang: str = "zh") -> 
     widths = [max(display_width(r[k]) for r in [header, *rows]) for k in range(len(header) - 1)]
     lines = [_partner_header(me, found, lang)]
     for r in [header, *rows]:
-        cells = [_pad(r[0], widths[0])] + [_pad(v, w, right=True) for v, w in zip(r[1:-1], widths[1:])]
+        cells = [pad(r[0], widths[0])] + [pad(v, w, right=True) for v, w in zip(r[1:-1], widths[1:])]
         lines.append("  ".join(cells + [r[-1]]).rstrip())
     if not found:
         lines.append(_w("none", lang))

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import FengongError, layouts
 from .agencies import Registry, default_registry
-from .places import default_gazetteer
 from .read import read_document
 from .records import Plan
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from fengong.cli import cli
-from fengong.commands.analyze import display_width, pad
+from fengong.textwidth import display_width, pad
 
 
 @pytest.fixture(scope="module")

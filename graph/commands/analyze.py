@@ -10,21 +10,21 @@ Examples::
 The table is padded by display width (a Chinese character takes two columns),
 so it lines up in a terminal.
 
->>> display_width("统计局 OK")
-9
+>>> pad("统计局", 8) + "|"
+'统计局  |'
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import click
 
 from .. import FengongError
+from ..textwidth import display_width, pad
 
-__all__ = ["analyze", "format_text", "display_width", "pad", "FORMATS", "HEADERS"]
+__all__ = ["analyze", "format_text", "FORMATS", "HEADERS"]
 
 #: Output formats and the file endings that select them with ``-o``.
 FORMATS = {"text": (".txt",), "json": (".json",), "html": (".html", ".htm")}
@@ -50,28 +50,6 @@ HEADERS = {
     },
 }
 _NAME_COLUMNS = 36  # widest agency name shown in the table, in display columns
-
-
-def display_width(text: str) -> int:
-    """Terminal columns *text* takes: wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
-
-
-def pad(text: str, width: int, right: bool = False) -> str:
-    """*text* padded with spaces to *width* display columns (truncated with … when longer).
-
-    >>> pad("统计局", 8) + "|"
-    '统计局  |'
-    """
-    if display_width(text) > width:
-        out = ""
-        for c in text:
-            if display_width(out + c) > width - 1:
-                break
-            out += c
-        text = out + "…"
-    gap = " " * max(width - display_width(text), 0)
-    return gap + text if right else text + gap
 
 
 def _name(a, lang: str) -> str:

@@ -1,0 +1,58 @@
+"""Text as people see it in a terminal or a spreadsheet: display width and inert cells.
+
+A Chinese character takes two terminal columns; combining marks take none.
+Spreadsheet programs evaluate a cell that starts with = + - @ (or a tab or
+carriage return) as a formula, so such text is prefixed with ``'``.
+
+>>> display_width("公安厅 OK"), pad("统计局", 8) + "|", truncate("住房城乡建设厅", 7)
+(9, '统计局  |', '住房城…')
+>>> neutralise("=HYPERLINK(1)"), neutralise(25)
+("'=HYPERLINK(1)", 25)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["display_width", "pad", "truncate", "neutralise", "FORMULA_STARTS"]
+
+#: First characters that make a spreadsheet evaluate a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def display_width(text: str) -> int:
+    """Terminal columns *text* takes: wide and full-width characters two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def truncate(text: str, max_width: int) -> str:
+    """*text* cut to *max_width* columns, with … when something was cut."""
+    if display_width(text) <= max_width:
+        return text
+    out, width = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if width + w > max_width - 1:
+            break
+        out.append(ch)
+        width += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """*text* truncated to *width* columns and padded with spaces (on the left when *right*)."""
+    text = truncate(text, width)
+    gap = " " * max(width - display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+def neutralise(value):
+    """A spreadsheet cell made inert: text starting with = + - @ gets a leading ``'``; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
