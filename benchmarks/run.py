@@ -153,7 +153,8 @@ def stages_for(corpus: Path, work: Path, baseline: bool) -> list[dict]:
         stages.append({"name": "load (rdflib)", "kind": "load", "engine": "memory",
                        "argv": fengong("query", "-e", "ASK { }", "--graph", trig, "--engine", "memory")})
     for info in library_queries():
-        args = ["query", info.name, *query_args(info), "-f", "csv"]
+        # --timeout 0: no limit inside fengong; the runner's own timeout stops a stage.
+        args = ["query", info.name, *query_args(info), "-f", "csv", "--timeout", "0"]
         stages.append({"name": f"query {info.name}", "kind": "query", "query": info.name, "argv": fengong(*args, "--store", str(st))})
         stages.append({"name": f"query {info.name} (file)", "kind": "query-file", "query": info.name, "argv": fengong(*args, "--graph", trig)})
         if baseline:
@@ -183,7 +184,7 @@ def corpus_stats(corpus: Path, work: Path) -> dict:
     return stats
 
 
-def run_size(size: int, args, work_root: Path) -> dict:
+def run_size(size: int, args, work_root: Path, previous: dict | None = None) -> dict:
     corpus = work_root / f"corpus-{size}"
     if not (corpus / "truth.json").is_file() or json.loads((corpus / "truth.json").read_text("utf-8")).get("seed") != args.seed \
             or len(list(corpus.glob("*.txt"))) != size:
@@ -192,16 +193,25 @@ def run_size(size: int, args, work_root: Path) -> dict:
         generate_corpus(size, corpus, args.seed)
         log(f"[{size}] generated {size} documents in {time.perf_counter() - t:.1f} s")
     work = work_root / f"work-{size}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     results: dict[str, dict] = {}
+    if args.only:
+        # Re-measure some stages only: keep the outputs and the other stages' figures.
+        results = dict(previous.get("stages", {}))
+        if not (work / "st").is_dir():
+            raise SystemExit(f"--only needs the outputs of a full run in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     memory_ok = True
     for stage in stages_for(corpus, work, args.baseline):
+        if args.only and not re.search(args.only, stage["name"]):
+            continue
         if stage.get("engine") == "memory" and not memory_ok:
             results[stage["name"]] = {"status": "skipped", "note": "rdflib could not load the graph in time", "kind": stage["kind"]}
             continue
         repeat = args.baseline_repeat if stage.get("engine") == "memory" else args.repeat
-        timeout = args.baseline_timeout if stage.get("engine") == "memory" else args.timeout
+        timeout = args.baseline_timeout if stage.get("engine") == "memory" else (
+            args.query_timeout if stage["kind"].startswith("query") else args.timeout)
         runs = []
         for _ in range(repeat):
             runs.append(measure(stage["argv"], work, timeout))
@@ -212,6 +222,8 @@ def run_size(size: int, args, work_root: Path) -> dict:
         if "query" in stage:
             summary["query"] = stage["query"]
         results[stage["name"]] = summary
+        if summary["status"] == "timeout":
+            summary["limit"] = timeout
         if stage["name"] == "load (rdflib)" and summary["status"] != "ok":
             memory_ok = False
         log(f"[{size}] {stage['name']}: {fmt_summary(summary)}")
@@ -340,6 +352,8 @@ def _s(x) -> str:
 def _cell(s: dict | None) -> str:
     if not s:
         return "–"
+    if s["status"] == "timeout" and s.get("limit"):
+        return f"> {s['limit']:g} (stopped)"
     if s["status"] != "ok":
         return s["status"]
     return _s(s["median"])
@@ -352,7 +366,8 @@ def render_markdown(results: dict) -> str:
         f"Measured {results['date']} on {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, {m['os']}; "
         f"Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + ".",
         "",
-        f"Reproduce: `{results['command']}`",
+        "Reproduce (from the repository root): " + ", ".join(
+            sorted({f"`{results['sizes'][n].get('command', results['command'])}`" for n in results["sizes"]})),
         "",
         "Times are wall-clock seconds of the whole `fengong …` process (median of the runs, with min–max); "
         "memory is the peak resident set of that process.",
@@ -363,8 +378,12 @@ def render_markdown(results: dict) -> str:
     for n in sizes:
         c = results["sizes"][n]["corpus"]
         lines.append(f"| {c['documents']:,} | {c['tasks']:,} | {c['bytes'] / 1e6:.1f} MB | {c.get('triples', 0):,} | {c.get('parse_check', '–')} |")
+    for n in sizes:
+        for note in results["sizes"][n].get("remeasured", []):
+            lines.append(f"\n{int(n):,} documents: stages matching `{note.split(': ', 1)[1]}` re-measured on {note.split(': ', 1)[0]} "
+                         "(`--only`), on the same outputs.")
     lines += ["", "### Stages", ""]
-    header = "| stage | " + " | ".join(f"{int(n):,} docs: median (min–max) s, peak MiB" for n in sizes) + " | growth 100→1,000 | floor (1,000 docs) |"
+    header = "| stage | " + " | ".join(f"{int(n):,} doc{'s' if int(n) != 1 else ''}: median (min–max) s, peak MiB" for n in sizes) + " | growth 100→1,000 | floor (1,000 docs) |"
     lines += [header, "|---|" + "---:|" * len(sizes) + "---:|---|"]
     names = [k for k in results["sizes"][sizes[-1]]["stages"] if results["sizes"][sizes[-1]]["stages"][k]["kind"] in ("build", "load", "analyze", "matrix", "viz")]
     for name in names:
@@ -384,14 +403,14 @@ def render_markdown(results: dict) -> str:
         queries = [s["query"] for k, s in stages.items() if s["kind"] == "query"]
         if not queries:
             continue
-        lines += [f"**{int(n):,} documents**", "", "| query | --store s (max) | file, Oxigraph s | file, rdflib s | rdflib ÷ Oxigraph |", "|---|---:|---:|---:|---:|"]
+        lines += [f"**{int(n):,} document{'s' if int(n) != 1 else ''}**", "", "| query | --store s (max) | file, Oxigraph s | file, rdflib s | rdflib ÷ Oxigraph |", "|---|---:|---:|---:|---:|"]
         for q in queries:
             a, b, c = stages.get(f"query {q}"), stages.get(f"query {q} (file)"), stages.get(f"query {q} (rdflib)")
             ratio = "–"
             if b and c and b["status"] == "ok" and c["status"] == "ok":
                 ratio = f"{c['median'] / b['median']:.1f}×"
-            elif c and c["status"] in ("timeout", "skipped"):
-                ratio = "> " + (f"{c['median'] / b['median']:.0f}×" if c.get("median") and b and b.get("median") else "timeout")
+            elif c and c["status"] == "timeout" and c.get("limit") and b and b.get("median"):
+                ratio = f"> {c['limit'] / b['median']:.0f}×"
             store = _cell(a) if not a or a["status"] != "ok" else f"{_s(a['median'])} ({_s(a['max'])})"
             lines.append(f"| {q} | {store} | {_cell(b)} | {_cell(c)} | {ratio} |")
         lines.append("")
@@ -453,12 +472,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip rdflib's Memory store")
     ap.add_argument("--baseline-repeat", type=int, default=None, help="runs per rdflib stage (default: --repeat)")
     ap.add_argument("--baseline-timeout", type=float, default=600, help="seconds before an rdflib stage is stopped (default 600)")
+    ap.add_argument("--query-timeout", type=float, default=120, help="seconds before a query stage is stopped (default 120)")
+    ap.add_argument("--only", metavar="REGEX", help="re-measure only the stages whose name matches, keeping the rest of the results")
     ap.add_argument("--profile", action="store_true", help="cProfile the slowest stage of the largest size")
     ap.add_argument("--betweenness-error", type=int, metavar="SIZE", help="measure sampled against exact betweenness on this corpus size")
+    ap.add_argument("--render", action="store_true", help="only rewrite BENCHMARKS.md from results.json")
     ap.add_argument("--results", default=str(HERE / "results.json"))
     ap.add_argument("--markdown", default=str(ROOT / "BENCHMARKS.md"))
     args = ap.parse_args(argv)
     args.baseline_repeat = args.baseline_repeat or args.repeat
+    if args.render:
+        write_markdown(json.loads(Path(args.results).read_text("utf-8")), Path(args.markdown))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work_root = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "fengong-bench"
     work_root.mkdir(parents=True, exist_ok=True)
@@ -467,7 +492,15 @@ def main(argv: list[str] | None = None) -> int:
     results.update(machine=machine(), date=datetime.now(timezone.utc).strftime("%Y-%m-%d"),
                    command="python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     for size in sizes:
-        results["sizes"][str(size)] = run_size(size, args, work_root)
+        previous = results["sizes"].get(str(size), {})
+        results["sizes"][str(size)] = run_size(size, args, work_root, previous)
+        if args.only:
+            results["sizes"][str(size)]["command"] = previous.get("command", results["command"])
+            results["sizes"][str(size)]["date"] = previous.get("date", results["date"])
+            results["sizes"][str(size)]["remeasured"] = previous.get("remeasured", []) + [f"{results['date']}: {args.only}"]
+        else:
+            results["sizes"][str(size)]["command"] = results["command"]
+            results["sizes"][str(size)]["date"] = results["date"]
         save(results, results_path, Path(args.markdown))
     if args.betweenness_error:
         if not (work_root / f"work-{args.betweenness_error}" / "st").is_dir():

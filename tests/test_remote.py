@@ -195,3 +195,20 @@ def unused_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_timeouts_on_either_side_are_query_timeouts():
+    from fengong.store import QueryTimeout
+
+    srv = make_server(GraphSource(nquads=bundled_dataset()), port=0, timeout=2, workers=1, quiet=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        remote = RemoteStore(f"{srv.url}/sparql")
+        with pytest.raises(QueryTimeout, match="did not answer within 0.5 s"):
+            remote.query(runaway, timeout=0.5)  # the client gives up first
+        with pytest.raises(QueryTimeout, match="ran past the 2 s time limit"):
+            remote.query(runaway, timeout=30)  # the server stops it
+    finally:
+        srv.shutdown()
+        srv.server_close()
