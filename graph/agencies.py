@@ -40,6 +40,7 @@ __all__ = [
     "Piece",
     "Registry",
     "split_actors",
+    "actor_spans",
     "normalise_name",
     "default_registry",
     "guess_kind",
@@ -155,6 +156,22 @@ def split_actors(text: str) -> list[Piece]:
     >>> [p.surface for p in split_actors("发展改革委和财政部、工业和信息化部、各有关部门和单位")]
     ['发展改革委', '财政部', '工业和信息化部', '各有关部门和单位']
     """
+    return [Piece(surface, start, end) for surface, start, end in _split_actors(text)]
+
+
+def actor_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """What :func:`split_actors` says, as ``(surface, start, end)`` tuples (quicker: no records are made).
+
+    >>> actor_spans("财政厅、各市、县(市、区)人民政府")
+    (('财政厅', 0, 3), ('各市、县(市、区)人民政府', 4, 17))
+    """
+    return _split_actors(text)
+
+
+# Lists of names repeat within and across documents; the split depends on the text alone.
+# Kept as tuples of strings and numbers, which the garbage collector need not visit.
+@functools.lru_cache(maxsize=16384)
+def _split_actors(text: str) -> tuple[tuple[str, int, int], ...]:
     pieces: list[Piece] = []
     depth = 0
     start = 0
@@ -174,7 +191,7 @@ def split_actors(text: str) -> list[Piece]:
             _add_pieces(pieces, text, start, i)
             start = i + 1
     _add_pieces(pieces, text, start, len(text))
-    return pieces
+    return tuple((p.surface, p.start, p.end) for p in pieces)
 
 
 def _add_pieces(pieces: list[Piece], text: str, start: int, end: int) -> None:
@@ -226,6 +243,7 @@ def _add_piece(pieces: list[Piece], text: str, start: int, end: int) -> None:
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise_name(name: str) -> str:
     """Fold a surface form for lookup: NFKC (full-width → ASCII), no quotes or spaces.
 
@@ -238,6 +256,8 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
+# Unknown names repeat across documents and jurisdictions; romanising them is slow.
+@functools.lru_cache(maxsize=16384)
 def _slug(text: str, tones: bool = False) -> str:
     from pypinyin import Style, lazy_pinyin  # imported late: only unknown names need it
 
@@ -268,6 +288,7 @@ def _synonyms() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
+@functools.lru_cache(maxsize=16384)
 def canonical_name(name: str) -> str:
     """The usual short form of an agency name the registry does not list (``agency_synonyms.csv``).
 
@@ -305,6 +326,7 @@ def actor_patterns() -> tuple[_Pattern, ...]:
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def _pattern_for(name: str) -> _Pattern | None:
     for pattern in actor_patterns():
         if pattern.regex.search(name):
@@ -370,6 +392,7 @@ _NOT_A_NAME = re.compile(r"[。；;：:！？!?%％0-9０-９]|年|月|以下简
 _NOT_AN_AGENCY = re.compile(r"(部分|内部|全部|外部|局部|干部|中部|东部|西部|北部|南部|俱乐部|一办|中心城区)$")
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_actor(name: str, places_count: bool = False) -> bool:
     """Whether a piece of text reads as the name of an actor (no registry needed).
 
@@ -408,6 +431,15 @@ class Registry:
         self._new: dict[tuple[str, str], Actor] = {}
         self._key_owner: dict[tuple[str, str], str] = {}  # (jurisdiction, key) → the name it was made from
         self._declared: dict[str, tuple[str, str, str | None]] = {}
+        # Per registry, cleared by declare(): what a name's forms are depends on the declared places.
+        self._prefix_cache: dict[str, tuple[str, ...]] = {}
+        self._forms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._scope_cache: dict[tuple[str, str], Scope] = {}
+        self._lookup_cache: dict[tuple[str, str], Actor | None] = {}
+        self._resolved: dict[tuple, Actor] = {}
+        self._resolved_in_list: dict[tuple, Actor] = {}
+        #: Bumped by declare(): what callers remember of this registry's answers holds within one generation.
+        self.generation = 0
         for row in rows:
             aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
             actor = Actor(
@@ -447,10 +479,24 @@ class Registry:
         ('county', 'doc-x-gov')
         """
         self._declared[jurisdiction] = (level, name_zh, name_en)
+        self._prefix_cache.clear()
+        self._forms_cache.clear()
+        self._scope_cache.clear()
+        self._lookup_cache.clear()
+        self._resolved.clear()
+        self._resolved_in_list.clear()
+        self.generation += 1
 
     def scope(self, name: str, jurisdiction: str) -> Scope:
         """The jurisdiction a name's prefix points at (:func:`~fengong.jurisdictions.prefix_scope`),
         knowing the places declared for single documents."""
+        key = (name, jurisdiction)
+        scope = self._scope_cache.get(key)
+        if scope is None:
+            scope = _remember(self._scope_cache, key, self._scope(name, jurisdiction))
+        return scope
+
+    def _scope(self, name: str, jurisdiction: str) -> Scope:
         scope = prefix_scope(name, jurisdiction, self.gazetteer)
         if scope.jurisdiction is None and jurisdiction in self._declared:
             level, place_name, _ = self._declared[jurisdiction]
@@ -467,6 +513,12 @@ class Registry:
         >>> [w for w in default_registry().prefixes("gx") if w in ("广西壮族自治区", "自治区", "广西")]
         ['广西壮族自治区', '自治区', '广西']
         """
+        words = self._prefix_cache.get(jurisdiction)
+        if words is None:
+            words = self._prefix_cache[jurisdiction] = tuple(self._prefixes(jurisdiction))
+        return list(words)
+
+    def _prefixes(self, jurisdiction: str) -> list[str]:
         try:
             place = self.gazetteer.get(jurisdiction)
         except KeyError:
@@ -487,22 +539,32 @@ class Registry:
             words = {"国家", "国务院"} - {""}
         return sorted((w for w in words if w), key=len, reverse=True)
 
-    def _forms(self, name: str, jurisdiction: str) -> list[str]:
-        base = normalise_name(name)
-        forms = [base]
-        for prefix in self.prefixes(jurisdiction):
-            if base.startswith(prefix) and len(base) > len(prefix) + 1 and _real_prefix(base, prefix):
-                forms.append(base[len(prefix) :])
-                break
+    def _forms(self, name: str, jurisdiction: str) -> tuple[str, ...]:
+        key = (name, jurisdiction)
+        forms = self._forms_cache.get(key)
+        if forms is None:
+            base = normalise_name(name)
+            forms = (base,)
+            for prefix in self.prefixes(jurisdiction):
+                if base.startswith(prefix) and len(base) > len(prefix) + 1 and _real_prefix(base, prefix):
+                    forms = (base, base[len(prefix) :])
+                    break
+            _remember(self._forms_cache, key, forms)
         return forms
 
     def lookup(self, surface: str, jurisdiction: str) -> Actor | None:
         """The registered actor for *surface* in *jurisdiction*, or ``None``."""
+        key = (surface, jurisdiction)
+        try:
+            return self._lookup_cache[key]
+        except KeyError:
+            pass
+        found = None
         for form in self._forms(surface, jurisdiction):
             found = self._by_name.get((jurisdiction, form))
             if found:
-                return found
-        return None
+                break
+        return _remember(self._lookup_cache, key, found)
 
     def is_actor(self, surface: str, jurisdiction: str) -> bool:
         """Whether *surface* names an actor: registered, or worded like one."""
@@ -534,18 +596,48 @@ class Registry:
         >>> reg.resolve("越秀区", "guangzhou").id, reg.resolve("财政部", "gx").id
         ('yuexiu-gov', 'cn-finance')
         """
+        # Asked again with the same words, the registry gives the same actor (new actors
+        # are remembered, never replaced) until declare() changes what prefixes mean.
+        # Most names resolve the same whatever name comes before them in their list:
+        # those are remembered without it.
+        actor = self._resolved.get((surface, jurisdiction, kind_hint))
+        if actor is not None:
+            return actor
+        # Of the actor before, only its jurisdiction and kind matter (see _inherited).
+        key = (surface, jurisdiction, prefix_from, (previous.jurisdiction, previous.kind) if previous is not None else None,
+               kind_hint)
+        actor = self._resolved_in_list.get(key)
+        if actor is not None:
+            return actor
+        actor, alone = self._resolve(surface, jurisdiction, prefix_from, previous, kind_hint)
+        if alone:
+            _remember(self._resolved, (surface, jurisdiction, kind_hint), actor)
+        else:
+            _remember(self._resolved_in_list, key, actor)
+        return actor
+
+    def _resolve(self, surface: str, jurisdiction: str, prefix_from: str | None, previous: Actor | None,
+                 kind_hint: str | None) -> tuple[Actor, bool]:
+        """The actor, and whether it would be the same whatever *prefix_from* and *previous* were."""
         found = self.lookup(surface, jurisdiction)
         if found:
-            return found
+            return found, True
         name = normalise_name(surface)
         scope = self.scope(name, jurisdiction)
         if scope.jurisdiction and scope.jurisdiction != jurisdiction:
-            return self.lookup(name, scope.jurisdiction) or self._new_actor(name, scope.jurisdiction, kind_hint, scope)
+            return self.lookup(name, scope.jurisdiction) or self._new_actor(name, scope.jurisdiction, kind_hint, scope), True
         if not scope.length and _NATIONAL_ONLY.search(name):
             national = self.lookup(name, "cn")  # 财政部 in a provincial plan is the ministry
             if national:
-                return national
-        if prefix_from and not scope.length:
+                return national, True
+        if scope.length:
+            return self._new_actor(name, jurisdiction, kind_hint, scope), True
+        return self._resolve_in_list(name, jurisdiction, prefix_from, previous, kind_hint), False
+
+    def _resolve_in_list(self, name: str, jurisdiction: str, prefix_from: str | None, previous: Actor | None,
+                         kind_hint: str | None) -> Actor:
+        # *name* has no prefix of its own: it may share the one of the name before it.
+        if prefix_from:
             prev = normalise_name(prefix_from)
             for prefix in self.prefixes(jurisdiction):
                 if prev.startswith(prefix) and not name.startswith(prefix):
@@ -556,7 +648,7 @@ class Registry:
             inherited_scope = self._inherited(prev, name, jurisdiction, previous)
             if inherited_scope:
                 return self.lookup(name, inherited_scope) or self._new_actor(name, inherited_scope, kind_hint)
-        return self._new_actor(name, jurisdiction, kind_hint, scope if scope.length else None)
+        return self._new_actor(name, jurisdiction, kind_hint, None)
 
     def _inherited(self, prev: str, name: str, jurisdiction: str, previous: Actor | None) -> str | None:
         """The jurisdiction a name takes from the explicit prefix of the name before it."""
@@ -689,6 +781,18 @@ def _real_prefix(name: str, prefix: str) -> bool:
             return True
     # Place names (广西, 广州) are always prefixes; the generic words are checked above.
     return prefix not in ("省", "市", "区", "县", "自治区", "国家", "省直", "省级", "市直", "市级")
+
+
+#: Most entries a registry's memo of answers holds before it forgets them all and starts again.
+_MEMO_SIZE = 65536
+
+
+def _remember(memo: dict, key, value):
+    """Store *value* under *key* in a bounded memo; returns *value*."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 _COLLECTIVE_OPENER = re.compile(r"^(各|有关|相关|其他|其余)")

@@ -16,8 +16,10 @@ import functools
 import io
 import os
 import signal
+import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -31,9 +33,11 @@ from .model import build_store
 from .parse import parse_file
 from .read import iter_documents
 from .records import Plan
-from .store import OxigraphStore
+from .store import OxigraphStore, Store
+from .stream import RDF_FORMATS, DatasetWriter, process_document
 
-__all__ = ["BUNDLED_PLAN", "bundled_path", "bundled_dataset", "parse_documents", "build", "BuildResult", "OUTPUTS", "summary"]
+__all__ = ["BUNDLED_PLAN", "bundled_path", "bundled_dataset", "parse_documents", "build", "BuildResult", "OUTPUTS",
+           "FORMAT_FILES", "choose_formats", "summary"]
 
 #: The plan fengong ships with (桂政办发〔2014〕94号).
 BUNDLED_PLAN = "guangxi-urbanization-2014-94.txt"
@@ -125,33 +129,121 @@ def _parse_in_pool(files: list[str], workers: int, progress, kwargs: dict) -> li
     return plans  # type: ignore[return-value]
 
 
+#: Formats ``fengong build`` can write (``--format``), by name.
+FORMAT_FILES = {"ttl": "plan.ttl", "trig": "plan.trig", "nq": "plan.nq", "nt": "plan.nt", "jsonld": "plan.jsonld",
+                "graphml": "graph.graphml", "gexf": "graph.gexf"}
+
+#: Up to this many documents the default (``auto``) writes every format; above it, TriG and
+#: N-Quads only: the other files hold the same statements and, for a corpus, cost more time and
+#: disk than they are worth (``--format all`` writes them anyway).
+AUTO_ALL_MAX_DOCUMENTS = 100
+AUTO_CORPUS_FORMATS = ("trig", "nq")
+
+
+def choose_formats(formats, documents: int) -> tuple[str, ...]:
+    """The formats to write: *formats* as given (``all`` and ``auto`` expanded), in a fixed order.
+
+    >>> choose_formats(None, 1)
+    ('ttl', 'trig', 'nq', 'nt', 'jsonld', 'graphml', 'gexf')
+    >>> choose_formats(["auto"], 1000)
+    ('trig', 'nq')
+    >>> choose_formats(["nq", "ttl"], 1000)
+    ('ttl', 'nq')
+    """
+    asked = set(formats or ("auto",))
+    if "auto" in asked:
+        asked.discard("auto")
+        asked |= set(FORMAT_FILES if documents <= AUTO_ALL_MAX_DOCUMENTS else AUTO_CORPUS_FORMATS)
+    if "all" in asked:
+        asked = set(FORMAT_FILES)
+    unknown = asked - set(FORMAT_FILES)
+    if unknown:
+        raise FengongError(f"unknown output format {sorted(unknown)[0]!r} (choose from {', '.join(FORMAT_FILES)}, all, auto)")
+    return tuple(f for f in FORMAT_FILES if f in asked)
+
+
 @dataclass
 class BuildResult:
-    plans: list[Plan]
-    store: OxigraphStore
+    """What a build made. ``store`` (the whole dataset in an Oxigraph store) is loaded on first use;
+    ``site_store`` answers the site's queries from rows gathered document by document."""
+
+    documents: int
     out_dir: Path | None
+    store_dir: Path | None = None
     files: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    quads: int = 0
+    formats: tuple[str, ...] = ()
+    site_store: Store | None = None
+    _store: OxigraphStore | None = None
+    _nquads: list[bytes] | None = None
 
     @property
-    def warnings(self) -> list[str]:
-        return [w for p in self.plans for w in p.warnings]
+    def store(self) -> OxigraphStore:
+        if self._store is None:
+            if self._nquads is not None:
+                st = OxigraphStore()
+                st.ox.bulk_load(b"".join(self._nquads), format=ox.RdfFormat.N_QUADS)
+                self._store = st
+            elif self.store_dir is not None:
+                self._store = OxigraphStore(self.store_dir, read_only=True)
+            elif self.out_dir is not None and (self.out_dir / "plan.nq").is_file():
+                st = OxigraphStore()
+                st.load_file(self.out_dir / "plan.nq")
+                self._store = st
+            else:
+                raise FengongError("this build kept no graph (write plan.nq or use --store)")
+        return self._store
 
 
 def _progress_printer(stream) -> Callable[[int, int, str], None]:
+    """Documents done, rate and time left, on one rewritten line on a terminal (twice a
+    second at most), else a line every few seconds."""
     start = time.monotonic()
+    tty = getattr(stream, "isatty", lambda: False)()
+    every = 0.5 if tty else 5.0
+    last = [0.0]
 
     def show(done: int, total: int, path: str) -> None:
-        if total < 2:
+        now = time.monotonic()
+        if total < 2 or (done < total and now - last[0] < every):
             return
-        elapsed = time.monotonic() - start
+        last[0] = now
+        elapsed = now - start
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (total - done) / rate if rate else 0.0
-        end = "\n" if done == total else "\r"
-        stream.write(f"parsed {done}/{total} documents, {rate:.1f}/s, {left:.0f} s left{' ' * 8}{end}")
+        end = "\n" if done == total or not tty else "\r"
+        stream.write(f"parsed {done}/{total} documents, {rate:.1f}/s, {left:.0f} s left{' ' * 8 if tty else ''}{end}")
         stream.flush()
 
     return show
+
+
+def _parts(files: list[str], formats: tuple[str, ...], gather: bool, workers: int | None):
+    """Each document's :class:`DocumentPart`, in file order (a process pool for many documents)."""
+    work = functools.partial(process_document, formats=formats, gather=gather)
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(files) < PARALLEL_MIN_DOCUMENTS or "-" in files:
+        for path in files:
+            yield work(path)
+        return
+    import concurrent.futures as cf
+    import gc
+    import multiprocessing
+
+    import pypinyin  # noqa: F401 - loaded once, shared by the forked workers (else ~0.2 s of CPU each)
+
+    # fork: the workers start at once with fengong already imported (no threads run yet).
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    gc.freeze()  # what is loaded now is never garbage: the workers' collections skip it
+    pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=ctx, initializer=_worker_signals)
+    try:
+        # map keeps file order, so the first bad document in file order is the one reported.
+        yield from pool.map(work, files, chunksize=max(1, min(8, len(files) // (8 * workers))))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(
@@ -160,34 +252,86 @@ def build(
     store_dir: str | Path | None = None,
     progress_stream=None,
     extra: Callable[[BuildResult, Path], None] | None = None,
+    formats=None,
+    workers: int | None = None,
 ) -> BuildResult:
     """Parse *paths* (the bundled plan when empty), build the graph, write the outputs.
 
-    *extra* is called with the result and the staging directory so that other
-    outputs (views, report) land in the same atomic move.
+    Documents are parsed, modelled and serialised one by one (by a pool of
+    processes when there are many) and appended to the output files, so the
+    whole dataset is never held in memory. *formats* are names of
+    :data:`FORMAT_FILES` (default ``auto``: see :func:`choose_formats`). *extra*
+    is called with the result and the staging directory so that other outputs
+    (views, report) land in the same atomic move; it reads the graph through
+    ``result.site_store``.
     """
     started = time.monotonic()
     progress = _progress_printer(progress_stream) if progress_stream else None
-    with _sigterm_interrupts():
-        plans = parse_documents(list(paths) if paths else [str(bundled_path())], progress=progress)
-        _stage(progress_stream, len(plans), "building the graph")
-        # Outputs are written from the in-memory store even with --store: reading
-        # back through RocksDB from Python was the slowest step of a big build.
-        store = OxigraphStore(store=build_store(plans))
-        quad_lines = store.sorted_lines() if (store_dir is not None or out_dir is not None) else None
+    files = iter_documents(list(paths) if paths else [str(bundled_path())])
+    chosen = choose_formats(formats, len(files)) if out_dir is not None else ()
+    rdf = [f for f in chosen if f in RDF_FORMATS]
+    keep = out_dir is None and store_dir is None
+    need_nq = keep or store_dir is not None
+    gather = extra is not None or "graphml" in chosen or "gexf" in chosen
+    result = BuildResult(len(files), Path(out_dir) if out_dir is not None else None,
+                         Path(store_dir) if store_dir is not None else None, formats=chosen)
+    with _sigterm_interrupts(), contextlib.ExitStack() as stack:
+        stage = stack.enter_context(OutputDir(out_dir)) if out_dir is not None else None
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".fengong-")))
+        where = {"nq": scratch / "plan.nq"} if need_nq and "nq" not in rdf else {}
+        writer = DatasetWriter(stage or scratch, rdf + (["nq"] if where else []), keep=keep, paths=where)
+        stack.callback(writer.abort)
+        rows: dict[str, tuple[list[str], list]] = {}
+        counts: Counter = Counter()
+        seen: dict[str, str] = {}
+        for done, part in enumerate(_parts(files, tuple(writer.formats), gather, workers), start=1):
+            if part.slug in seen:
+                raise FengongError(f"{part.source}: same document number as {seen[part.slug]} ({part.slug})")
+            seen[part.slug] = part.source
+            writer.add(part)
+            counts.update(part.counts)
+            result.warnings.extend(part.warnings)
+            for q, (names, values) in part.rows.items():
+                rows.setdefault(q, (names, []))[1].extend(values)
+            if progress:
+                progress(done, len(files), part.source)
+        tail = writer.tail()
+        writer.close(tail)
+        result.quads = writer.quads
+        shared = OxigraphStore()
+        shared.ox.extend(tail)
+        result.counts = _counts(counts, shared, len(files), writer.quads)
+        if gather:
+            from .rowstore import RowStore
+
+            result.site_store = RowStore(shared, rows, writer.quads)
+        if keep:
+            result._nquads = writer.kept
         if store_dir is not None:
-            _stage(progress_stream, len(plans), f"writing the store {store_dir}/")
-            _build_on_disk(quad_lines, Path(store_dir))
-        result = BuildResult(plans, store, Path(out_dir) if out_dir else None)
-        if out_dir is not None:
-            _stage(progress_stream, len(plans), f"writing {out_dir}/")
-            with OutputDir(out_dir) as stage:
-                write_outputs(store, stage, quad_lines)
-                if extra:
-                    extra(result, stage)
-                result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
+            _stage(progress_stream, len(files), f"writing the store {store_dir}/")
+            result._store = _build_on_disk(writer.paths["nq"], Path(store_dir))
+        if stage is not None:
+            _stage(progress_stream, len(files), f"writing {out_dir}/")
+            if "graphml" in chosen or "gexf" in chosen:
+                _write_networks(result.site_store, stage, chosen)
+            if extra:
+                extra(result, stage)
+            result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
     result.seconds = time.monotonic() - started
     return result
+
+
+def _counts(counts: Counter, shared: OxigraphStore, documents: int, quads: int) -> dict:
+    kinds = shared.query(
+        """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE {
+             VALUES ?type { fg:Agency fg:CollectiveActor fg:Post fg:Place } ?x a ?type } GROUP BY ?type"""
+    ).dicts()
+    by = {r["type"].rsplit("#", 1)[-1]: int(r["n"]) for r in kinds}
+    return {"plans": documents, "tasks": counts["tasks"], "targets": counts["targets"],
+            "agencies": by.get("Agency", 0), "collectives": by.get("CollectiveActor", 0), "posts": by.get("Post", 0),
+            "leads": counts["leads"], "participations": counts["participations"],
+            "deliverables": counts["deliverables"], "indicators": counts["indicators"], "places": by.get("Place", 0),
+            "triples": quads}
 
 
 def _stage(stream, documents: int, what: str) -> None:
@@ -217,22 +361,19 @@ def _sigterm_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build_on_disk(quad_lines: bytes, store_dir: Path) -> OxigraphStore:
+def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
     """Write an on-disk Oxigraph store atomically: build beside it, then swap directories.
 
-    *quad_lines* is the dataset as sorted N-Quads: Oxigraph's bulk loader takes
-    it about twice as fast as inserting quad objects one by one.
+    *nquads* is the dataset's N-Quads file, read by Oxigraph's bulk loader.
     """
-    import os
     import shutil
-    import tempfile
 
     parent = store_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=parent))
     try:
         disk = ox.Store(str(tmp / "db"))
-        disk.bulk_load(quad_lines, format=ox.RdfFormat.N_QUADS)
+        disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         disk.flush()
         del disk
         old = None
@@ -248,53 +389,27 @@ def _build_on_disk(quad_lines: bytes, store_dir: Path) -> OxigraphStore:
     return OxigraphStore(store_dir, read_only=True)
 
 
-def write_outputs(store: OxigraphStore, stage: Path, quad_lines: bytes | None = None) -> None:
-    """Write every file of :data:`OUTPUTS` into *stage*."""
-    import networkx as nx
-
+def _write_networks(store: Store, stage: Path, formats: tuple[str, ...]) -> None:
+    """graph.graphml and graph.gexf: the NetworkX projection of the graph."""
+    from .graphfiles import write_gexf, write_graphml
     from .network import to_networkx
 
-    # Sorted statements are made once per kind and shared by the formats.
-    quads = quad_lines if quad_lines is not None else store.sorted_lines()
-    triples = store.sorted_lines(union=True)
-    (stage / "plan.ttl").write_bytes(store.dump(ox.RdfFormat.TURTLE, union=True, lines=triples))
-    (stage / "plan.trig").write_bytes(store.dump(ox.RdfFormat.TRIG, lines=quads))
-    (stage / "plan.nq").write_bytes(quads)
-    (stage / "plan.nt").write_bytes(triples)
-    (stage / "plan.jsonld").write_bytes(store.dump(ox.RdfFormat.JSON_LD, lines=quads))
-    del quads, triples
     g = to_networkx(store)
-    nx.write_graphml(g, stage / "graph.graphml", encoding="utf-8")
-    nx.write_gexf(g, stage / "graph.gexf", encoding="utf-8")
+    if "graphml" in formats:
+        write_graphml(g, stage / "graph.graphml")
+    if "gexf" in formats:
+        write_gexf(g, stage / "graph.gexf")
 
 
 def summary(result: BuildResult) -> str:
     """Counts by kind, for the user (printed on stderr by the CLI)."""
-    q = """SELECT
-      (COUNT(DISTINCT ?plan) AS ?plans)
-      (COUNT(DISTINCT ?task) AS ?tasks)
-      (COUNT(DISTINCT ?target) AS ?targets)
-      WHERE { ?plan a fg:Plan ; fg:sourceFile ?f . OPTIONAL { ?task dcterms:isPartOf ?plan ; a fg:Task }
-              OPTIONAL { ?target dcterms:isPartOf ?plan ; a fg:Target } }"""
-    counts = result.store.query(q).dicts()[0]
-    kinds = result.store.query(
-        """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE {
-             VALUES ?type { fg:Agency fg:CollectiveActor fg:Post fg:Deliverable fg:Indicator fg:Place fg:Assignment }
-             ?x a ?type } GROUP BY ?type"""
-    ).dicts()
-    by = {r["type"].rsplit("#", 1)[-1]: r["n"] for r in kinds}
-    roles = {
-        r["edge"].rsplit("#", 1)[-1]: r["n"]
-        for r in result.store.query(
-            "SELECT ?edge (COUNT(*) AS ?n) WHERE { VALUES ?edge { fg:leads fg:participatesIn } ?a ?edge ?t } GROUP BY ?edge"
-        ).dicts()
-    }
+    c = result.counts
     lines = [
-        f"plans {counts['plans']}, tasks {counts['tasks']} (targets {counts['targets']})",
-        f"agencies {by.get('Agency', 0)}, collective actors {by.get('CollectiveActor', 0)}, posts {by.get('Post', 0)}",
-        f"lead edges {roles.get('leads', 0)}, participation edges {roles.get('participatesIn', 0)}",
-        f"deliverables {by.get('Deliverable', 0)}, indicators {by.get('Indicator', 0)}, places {by.get('Place', 0)}",
-        f"triples {len(result.store)}, warnings {len(result.warnings)}, {result.seconds:.2f} s",
+        f"plans {c['plans']}, tasks {c['tasks']} (targets {c['targets']})",
+        f"agencies {c['agencies']}, collective actors {c['collectives']}, posts {c['posts']}",
+        f"lead edges {c['leads']}, participation edges {c['participations']}",
+        f"deliverables {c['deliverables']}, indicators {c['indicators']}, places {c['places']}",
+        f"triples {c['triples']}, warnings {len(result.warnings)}, {result.seconds:.2f} s",
     ]
     if result.out_dir is not None:
         lines.append(f"wrote {len(result.files)} files to {result.out_dir}/")

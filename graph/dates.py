@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -138,13 +139,20 @@ _FROM = ("起", "开始", "以来")
 _AFTER = ("以后", "之后", "后")
 
 _PATTERNS: list[tuple[re.Pattern, Callable]] = []
+# Characters each pattern cannot match without: a text lacking one is not searched with it.
+_NEEDS: list[frozenset[str]] = []
+_NEEDED = "年月五季"
 
 
-def _pattern(regex: str):
-    """Register ``handler(match, wording, ref_year) -> Due | None`` for ``regex``."""
+def _pattern(regex: str, needs: str):
+    """Register ``handler(match, wording, ref_year) -> Due | None`` for ``regex``,
+    which never matches a text without every character of *needs*."""
 
     def register(handler):
+        if not set(needs) <= set(_NEEDED):
+            raise ValueError(f"{handler.__name__}: needs {needs!r} outside {_NEEDED!r}")
         _PATTERNS.append((re.compile(regex), handler))
+        _NEEDS.append(frozenset(needs))
         return handler
 
     return register
@@ -166,7 +174,7 @@ def _plausible(year: int) -> bool:
     return 1900 <= year <= 2099
 
 
-@_pattern(_TO + rf"(?P<y1>{_Y})年?{_DASH}(?P<y2>{_Y})年(?P<suf>底|末)?")
+@_pattern(_TO + rf"(?P<y1>{_Y})年?{_DASH}(?P<y2>{_Y})年(?P<suf>底|末)?", needs="年")
 def _range(m, wording, ref_year):
     y1, y2 = _number(m["y1"]), _number(m["y2"])
     if not (_plausible(y1) and _plausible(y2) and y1 <= y2):
@@ -176,7 +184,7 @@ def _range(m, wording, ref_year):
 
 
 @_pattern(rf"(?P<q1>[{_OPEN_Q}])?(?P<ord>十[一二三四五六七八九]|[一二三四五六七八九十])五"
-          rf"(?P<q2>[{_CLOSE_Q}])?(?P<suf>期间|时期|末期|末)?")
+          rf"(?P<q2>[{_CLOSE_Q}])?(?P<suf>期间|时期|末期|末)?", needs="五")
 def _five_year(m, wording, ref_year):
     # Unquoted only as 十X五: a bare 十五 or 九五 is far more often a number.
     quoted = bool(m["q1"] and m["q2"])
@@ -191,12 +199,12 @@ def _five_year(m, wording, ref_year):
     return _due(wording, end, start=datetime.date(first, 1, 1), precision="period", qualifier="during")
 
 
-@_pattern(_TO + rf"(?P<y>{_Y})年(?P<m>{_M})月(?P<d>{_D})[日号](?P<suf>前|之前|以前)?")
+@_pattern(_TO + rf"(?P<y>{_Y})年(?P<m>{_M})月(?P<d>{_D})[日号](?P<suf>前|之前|以前)?", needs="年月")
 def _day(m, wording, ref_year):
     return _exact_day(m, _number(m["y"]), wording)
 
 
-@_pattern(rf"(?<![\d年月〇○零一二三四五六七八九十])(?P<pre>到|至|截至)?(?P<m>{_M})月(?P<d>{_D})[日号](?P<suf>前|之前|以前)?")
+@_pattern(rf"(?<![\d年月〇○零一二三四五六七八九十])(?P<pre>到|至|截至)?(?P<m>{_M})月(?P<d>{_D})[日号](?P<suf>前|之前|以前)?", needs="月")
 def _day_no_year(m, wording, ref_year):
     if ref_year is None:
         return _undated(wording, "by" if m["suf"] or m["pre"] else "in")
@@ -218,13 +226,13 @@ def _exact_day(m, year, wording):
 _MONTH_SUFFIX = r"(?P<suf>底前|底以前|底之前|末前|底|末|前|之前|以前|内)?"
 
 
-@_pattern(_TO + rf"(?P<y>{_Y})年(?P<m>{_M})月份?" + _MONTH_SUFFIX)
+@_pattern(_TO + rf"(?P<y>{_Y})年(?P<m>{_M})月份?" + _MONTH_SUFFIX, needs="年月")
 def _month(m, wording, ref_year):
     return _month_due(m, _number(m["y"]), wording)
 
 
 @_pattern(rf"(?<![\d年月〇○零一二三四五六七八九十个])(?P<pre>到|至|截至)?(?P<m>{_M})月份?"
-          r"(?P<suf>底前|底以前|底之前|末前|底|末|前|之前|以前|内)")
+          r"(?P<suf>底前|底以前|底之前|末前|底|末|前|之前|以前|内)", needs="月")
 def _month_no_year(m, wording, ref_year):
     # Without a year a suffix is required: a bare 六月 is too often not a deadline.
     if ref_year is None:
@@ -245,7 +253,7 @@ def _month_due(m, year, wording):
     return _due(wording, _month_end(year, month), precision="month", qualifier=qualifier)
 
 
-@_pattern(_TO + rf"(?P<y>{_Y})年(?:第)?(?P<q>[一二三四1-4])季度(?P<suf>末|底)?")
+@_pattern(_TO + rf"(?P<y>{_Y})年(?:第)?(?P<q>[一二三四1-4])季度(?P<suf>末|底)?", needs="年季")
 def _quarter(m, wording, ref_year):
     year = _number(m["y"])
     if not _plausible(year):
@@ -255,7 +263,7 @@ def _quarter(m, wording, ref_year):
     return _due(wording, _month_end(year, 3 * quarter), precision="month", qualifier=qualifier)
 
 
-@_pattern(_TO + rf"(?P<y>{_Y})年(?P<h>上半年|下半年|年中)(?P<suf>末|底)?")
+@_pattern(_TO + rf"(?P<y>{_Y})年(?P<h>上半年|下半年|年中)(?P<suf>末|底)?", needs="年")
 def _half(m, wording, ref_year):
     year = _number(m["y"])
     if not _plausible(year):
@@ -265,7 +273,7 @@ def _half(m, wording, ref_year):
     return _due(wording, _month_end(year, month), precision="month", qualifier=qualifier)
 
 
-@_pattern(_TO + rf"(?P<y>{_Y})年(?P<suf>底前|底以前|底之前|末前|底|末|前后|左右|前|之前|以前|内|度|起|开始|以来|以后|之后|后(?!续))?")
+@_pattern(_TO + rf"(?P<y>{_Y})年(?P<suf>底前|底以前|底之前|末前|底|末|前后|左右|前|之前|以前|内|度|起|开始|以来|以后|之后|后(?!续))?", needs="年")
 def _year(m, wording, ref_year):
     year = _number(m["y"])
     if not _plausible(year):
@@ -281,14 +289,14 @@ def _year(m, wording, ref_year):
     return _due(wording, datetime.date(year, 12, 31), precision="year", qualifier=qualifier)
 
 
-@_pattern(r"(?<![\d〇○零一二三四五六七八九十两])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})年(?:之内|以内|内)")
+@_pattern(r"(?<![\d〇○零一二三四五六七八九十两])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})年(?:之内|以内|内)", needs="年")
 def _within_years(m, wording, ref_year):
     if ref_year is None:
         return _undated(wording, "by")
     return _due(wording, datetime.date(ref_year + _number(m["n"]), 12, 31), precision="year", qualifier="by")
 
 
-@_pattern(r"(?P<w>今年|本年度|本年|明年)(?P<suf>底前|底|末|内)?")
+@_pattern(r"(?P<w>今年|本年度|本年|明年)(?P<suf>底前|底|末|内)?", needs="年")
 def _this_year(m, wording, ref_year):
     qualifier = "by" if m["suf"] in _BY_END else "in"
     if ref_year is None:
@@ -297,7 +305,7 @@ def _this_year(m, wording, ref_year):
     return _due(wording, datetime.date(year, 12, 31), precision="year", qualifier=qualifier)
 
 
-@_pattern(r"(?<![\d〇○零一二三四五六七八九十两年今本明当去每全])年(?P<suf>底前|底|末|内)")
+@_pattern(r"(?<![\d〇○零一二三四五六七八九十两年今本明当去每全])年(?P<suf>底前|底|末|内)", needs="年")
 def _bare_year_end(m, wording, ref_year):
     # 年底前 / 年内 with no year: the plan's own year.
     qualifier = "in" if m["suf"] == "内" else "by"
@@ -321,13 +329,26 @@ def find_dues(text: str, ref_year: int | None = None) -> list[tuple[Due, int, in
     >>> [(d.wording, s, e) for d, s, e in find_dues("2015年出台,到2020年完成")]
     [('2015年', 0, 5), ('到2020年', 8, 14)]
     """
+    return list(_find_dues(text, ref_year))
+
+
+# Dated clauses repeat within and across plans; the reading depends on the text and year alone.
+@functools.lru_cache(maxsize=8192)
+def _find_dues(text: str, ref_year: int | None) -> tuple[tuple[Due, int, int], ...]:
     norm = text.translate(_FULLWIDTH)
     found = []
     pos = 0
+    # Whether a pattern matches at a position does not depend on where the search
+    # started (lookbehinds see the whole text), so a pattern's next match found
+    # earlier stays its next match until the scan passes its start.
+    present = {c for c in _NEEDED if c in norm}
+    ahead: list = [None if needs <= present else False for needs in _NEEDS]
     while pos < len(norm):
         candidates = []
         for order, (regex, handler) in enumerate(_PATTERNS):
-            m = regex.search(norm, pos)
+            m = ahead[order]
+            if m is None or (m and m.start() < pos):
+                m = ahead[order] = regex.search(norm, pos) or False
             if m and m.end() > m.start():
                 candidates.append((m.start(), -(m.end() - m.start()), order, m, handler))
         if not candidates:
@@ -347,7 +368,7 @@ def find_dues(text: str, ref_year: int | None = None) -> list[tuple[Due, int, in
             continue
         found.append(hit)
         pos = hit[2]
-    return found
+    return tuple(found)
 
 
 def _open_ended(text: str) -> tuple[Due, int, int] | None:

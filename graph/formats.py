@@ -41,7 +41,7 @@ from typing import Any, Iterable, Sequence
 
 from . import FengongError
 from .atomic import write_bytes
-from .store import Result, Term
+from .store import Result, Term, _tsv_term
 from .textwidth import display_width, neutralise, truncate
 from .vocab import PREFIXES
 
@@ -132,10 +132,11 @@ def _shown(term: Term | None) -> str:
 
 def _numeric_columns(result: Result) -> list[bool]:
     """Which columns hold only numbers (and blanks), with at least one number."""
-    return [
-        any(_is_number(row[i]) for row in result.rows) and all(row[i] is None or _is_number(row[i]) for row in result.rows)
-        for i in range(len(result.vars))
-    ]
+    out = []
+    for i in range(len(result.vars)):
+        column = {id(row[i]): row[i] for row in result.rows}.values()
+        out.append(any(_is_number(t) for t in column) and all(t is None or _is_number(t) for t in column))
+    return out
 
 
 def _check_rows(result: Result) -> None:
@@ -149,18 +150,36 @@ def render_table(result: Result, max_width: int | None = None) -> str:
     *max_width* cuts longer cells with ``…`` (display cells, not characters).
     """
     _check_rows(result)
-    cells = [[_shown(t) for t in row] for row in result.rows]
-    if max_width:
-        cells = [[truncate(c, max_width) for c in row] for row in cells]
+    # A big result repeats its terms (and the engine's rows share them): each distinct
+    # term is shown and measured once.
+    shown: dict[int, tuple[str, int]] = {}
+
+    def cell(t: Term | None) -> tuple[str, int]:
+        found = shown.get(id(t))
+        if found is None:
+            text = _shown(t)
+            if max_width:
+                text = truncate(text, max_width)
+            found = shown[id(t)] = (text, display_width(text))
+        return found
+
+    measured = [[cell(t) for t in row] for row in result.rows]
+    cells = [[c[0] for c in row] for row in measured]
     numeric = _numeric_columns(result)
-    widths = [max([display_width(v)] + [display_width(row[i]) for row in cells]) for i, v in enumerate(result.vars)]
+    widths = [max([display_width(v)] + [row[i][1] for row in measured]) for i, v in enumerate(result.vars)]
+    del measured
 
     def line(values: Sequence[str], align_numbers: bool) -> str:
         parts = []
         for i, value in enumerate(values):
-            pad = " " * (widths[i] - display_width(value))
+            found = shown_width.get(value)
+            if found is None:
+                found = shown_width[value] = display_width(value)
+            pad = " " * (widths[i] - found)
             parts.append(pad + value if align_numbers and numeric[i] else value + pad)
         return "  ".join(parts).rstrip()
+
+    shown_width = {text: width for text, width in shown.values()}
 
     out = [line(result.vars, True), "  ".join("-" * w for w in widths)]
     out.extend(line(row, True) for row in cells)
@@ -175,9 +194,33 @@ def render_csv(result: Result, bom: bool = False) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise_cell(v) for v in result.vars])
-    for row in result.rows:
-        writer.writerow([neutralise_cell(_plain(t), t) for t in row])
+    cells = result.tsv_cells
+    if cells is not None:
+        # Straight from the engine's TSV cells: each distinct cell converted once.
+        convert = _CsvCells().__getitem__
+        writer.writerows([list(map(convert, row)) for row in cells])
+    else:
+        for row in result.rows:
+            writer.writerow([neutralise_cell(_plain(t), t) for t in row])
     return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+class _CsvCells(dict):
+    """SPARQL TSV cell → its CSV text (plain value, formula cells neutralised)."""
+
+    def __missing__(self, cell: str) -> str:
+        term = _tsv_term(cell)
+        text = self[cell] = neutralise_cell(_plain(term), term)
+        return text
+
+
+class _NTCells(dict):
+    """SPARQL TSV cell → the term in N-Triples syntax (numbers are written in full)."""
+
+    def __missing__(self, cell: str) -> str:
+        term = _tsv_term(cell)
+        text = self[cell] = "" if term is None else term.n3()
+        return text
 
 
 def render_tsv(result: Result, bom: bool = False) -> str:
@@ -187,7 +230,12 @@ def render_tsv(result: Result, bom: bool = False) -> str:
     """
     _check_rows(result)
     lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines.extend("\t".join("" if t is None else t.n3() for t in row) for row in result.rows)
+    cells = result.tsv_cells
+    if cells is not None:
+        convert = _NTCells().__getitem__
+        lines.extend(["\t".join(map(convert, row)) for row in cells])
+    else:
+        lines.extend("\t".join("" if t is None else t.n3() for t in row) for row in result.rows)
     return ("\ufeff" if bom else "") + "\n".join(lines) + "\n"
 
 
@@ -247,6 +295,21 @@ def render_turtle(triples: Iterable[tuple[Term, Term, Term]]) -> str:
     return buf.getvalue().decode("utf-8")
 
 
+def _turtle_from_ntriples(text: str) -> str:
+    """N-Triples text as :func:`render_turtle` writes it: de-duplicated, sorted, with the project prefixes.
+
+    Sorting the lines is sorting the triples as ``render_turtle`` does (by their
+    N-Triples text); Oxigraph parses and writes in Rust.
+    """
+    import pyoxigraph as ox
+
+    lines = sorted({line for line in text.split("\n") if line})
+    buf = io.BytesIO()
+    data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), buf, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    return buf.getvalue().decode("utf-8")
+
+
 def render(result: Result, fmt: str = "table", bom: bool = False, max_width: int | None = None) -> str:
     """*result* as text in *fmt* (one of :data:`FORMATS`).
 
@@ -261,6 +324,8 @@ def render(result: Result, fmt: str = "table", bom: bool = False, max_width: int
         raise FengongError(f"{fmt}: unknown output format (use {', '.join(FORMATS)})")
     if bom and fmt not in BOM_FORMATS:
         raise FengongError(f"--bom is for {' and '.join(BOM_FORMATS)} output, not {fmt}")
+    if result.ntriples is not None:
+        return _turtle_from_ntriples(result.ntriples)
     if result.triples is not None:
         return render_turtle(result.triples)
     if result.boolean is not None:

@@ -93,7 +93,12 @@ def name_prefixes() -> list[tuple[re.Pattern, str]]:
     >>> [t for p, t in name_prefixes() if p.match("市场监管局")]
     []
     """
-    return [(p, t) for p, t, strip in _words()[0] if strip]
+    return list(_stripped_prefixes())
+
+
+@functools.lru_cache(maxsize=1)
+def _stripped_prefixes() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((p, t) for p, t, strip in _words()[0] if strip)
 
 
 def jurisdiction_of(name: str, gazetteer, default: str | None = "cn") -> str | None:

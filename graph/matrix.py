@@ -34,6 +34,7 @@ by load — deterministic).
 from __future__ import annotations
 
 import difflib
+import gc
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -55,12 +56,14 @@ __all__ = [
     "TaskRoles",
     "Roster",
     "Matrix",
+    "CellTasks",
     "Partner",
     "collaboration_matrix",
     "partners",
     "find_agency",
     "sort_key",
     "TOTAL_LABELS",
+    "ROSTER_QUERIES",
 ]
 
 #: Matrix roles: (row role, column role) of the task both share.
@@ -112,14 +115,51 @@ SELECT ?a ?type ?short ?zh ?en WHERE {
 _ALIASES = """
 SELECT ?a ?alt WHERE { ?a a fg:Actor ; skos:altLabel ?alt }"""
 
-_ASSIGNMENTS = """
-SELECT ?a ?rel ?t ?num ?sub ?plan WHERE {
-  VALUES ?rel { fg:leads fg:participatesIn }
-  ?a ?rel ?t .
-  OPTIONAL { ?t fg:number ?num }
-  OPTIONAL { ?t fg:subNumber ?sub }
-  OPTIONAL { ?t dcterms:isPartOf ?plan . ?plan a fg:Plan }
-}"""
+# Assignments, task numbers and plans are read by plain one- or two-pattern queries
+# and joined here: the engine's per-row OPTIONAL joins cost several times as much
+# on a large store. Every query is a plain SELECT, so its result over the whole
+# dataset is the union of its results on each plan's graph.
+_LEADS = """
+SELECT ?a ?t WHERE { ?a fg:leads ?t }"""
+
+_PARTICIPATIONS = """
+SELECT ?a ?t WHERE { ?a fg:participatesIn ?t }"""
+
+_NUMBERS = """
+SELECT ?t ?num WHERE { ?t fg:number ?num }"""
+
+_SUB_NUMBERS = """
+SELECT ?t ?sub WHERE { ?t fg:subNumber ?sub }"""
+
+# A task's plan is what it is dcterms:isPartOf and is an fg:Plan. fengong writes
+# p-plan:isStepOfPlan beside every task's isPartOf (model.py), and that one-pattern
+# scan costs a third of the join of the second query, which is run only when some
+# assigned task has no isStepOfPlan (RDF made elsewhere).
+_TASK_STEPS = """
+SELECT ?t ?plan WHERE { ?t pplan:isStepOfPlan ?plan }"""
+
+_TASK_PARENTS = """
+SELECT ?t ?plan WHERE { ?t a fg:Task ; dcterms:isPartOf ?plan }"""
+
+_PLANS = """
+SELECT ?plan WHERE { ?plan a fg:Plan }"""
+
+
+#: Every query :meth:`Roster.from_store` runs, by name. Each is a plain SELECT (no
+#: aggregate, ORDER BY or LIMIT) whose rows over the whole dataset are the union of its
+#: rows on each plan's graph with the shared graph; counting and ordering happen in Python,
+#: which also tolerates repeated rows.
+ROSTER_QUERIES = {
+    "actors": _ACTORS,
+    "aliases": _ALIASES,
+    "leads": _LEADS,
+    "participations": _PARTICIPATIONS,
+    "numbers": _NUMBERS,
+    "sub_numbers": _SUB_NUMBERS,
+    "task_steps": _TASK_STEPS,
+    "task_parents": _TASK_PARENTS,
+    "plans": _PLANS,
+}
 
 
 def _norm(text: str) -> str:
@@ -260,10 +300,23 @@ class Roster:
     agencies: dict[str, Agency]
     tasks: list[TaskRoles]
     all_actors: dict[str, Agency] = field(default_factory=dict)
+    _by_actor: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_store(cls, store: Store, agencies_only: bool = False) -> "Roster":
         """Read actors and assignments; *agencies_only* drops collective actors and posts."""
+        # Hundreds of thousands of small objects and no cycles: the cyclic collector
+        # would only re-scan them, so it is paused while they are made.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._from_store(store, agencies_only)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _from_store(cls, store: Store, agencies_only: bool) -> "Roster":
         actors: dict[str, dict] = {}
         for row in store.query(_ACTORS).dicts():
             d = actors.setdefault(row["a"], {"type": row["type"], "short": None, "zh": None, "en": None, "alt": set()})
@@ -275,18 +328,38 @@ class Roster:
             if row["a"] in actors:
                 actors[row["a"]]["alt"].add(row["alt"])
 
-        rows = store.query(_ASSIGNMENTS).dicts()
-        several = len({r["plan"] for r in rows}) > 1
+        rows = [(r["a"], r["t"], True) for r in store.query(_LEADS).dicts()]
+        rows += [(r["a"], r["t"], False) for r in store.query(_PARTICIPATIONS).dicts()]
+        assigned = {t for _, t, _ in rows}
+        # Number, sub-number and plan of each assigned task: the first value wins (a valid graph has one).
+        numbers: dict[str, str] = {}
+        subs: dict[str, str] = {}
+        for query, var, into in ((_NUMBERS, "num", numbers), (_SUB_NUMBERS, "sub", subs)):
+            for r in store.query(query).dicts():
+                if r["t"] in assigned:
+                    into.setdefault(r["t"], r[var])
+        plans = {r["plan"] for r in store.query(_PLANS).dicts()}
+        plans_of: dict[str, list[str]] = defaultdict(list)
+        for query in (_TASK_STEPS, _TASK_PARENTS):
+            for r in store.query(query).dicts():
+                if r["plan"] in plans and r["t"] in assigned and r["plan"] not in plans_of[r["t"]]:
+                    plans_of[r["t"]].append(r["plan"])
+            if assigned <= plans_of.keys():
+                break
+        # More than one plan (a task outside any plan counts as one more) prefixes task numbers with the plan.
+        several = len({p for t in assigned for p in (plans_of.get(t) or (None,))}) > 1
         keys: dict[str, tuple[tuple, str]] = {}
         leads: dict[str, set[str]] = defaultdict(set)
         parts: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            if r["a"] not in actors:
+        for a, t, is_lead in rows:
+            if a not in actors:
                 continue
-            if agencies_only and actors[r["a"]]["type"] != "Agency":
+            if agencies_only and actors[a]["type"] != "Agency":
                 continue
-            keys.setdefault(r["t"], _task_key(r["plan"], r["num"], r["sub"], r["t"], several))
-            (leads if r["rel"].endswith("#leads") else parts)[r["t"]].add(r["a"])
+            if t not in keys:
+                plan = plans_of.get(t)
+                keys[t] = _task_key(plan[0] if plan else None, numbers.get(t), subs.get(t), t, several)
+            (leads if is_lead else parts)[t].add(a)
 
         ordered = sorted(keys, key=lambda t: keys[t][0])
         tasks = [TaskRoles(keys[t][1], frozenset(leads[t]), frozenset(parts[t] - leads[t])) for t in ordered]
@@ -307,6 +380,16 @@ class Roster:
         assigned = {iri: a for iri, a in all_actors.items() if led[iri] or joined[iri]}
         return cls(assigned, tasks, all_actors)
 
+    def _tasks_of(self) -> dict[str, list[int]]:
+        """Positions in :attr:`tasks` of each actor's tasks, in task order (made once)."""
+        if self._by_actor is None:
+            by: dict[str, list[int]] = defaultdict(list)
+            for k, t in enumerate(self.tasks):
+                for a in t.actors:
+                    by[a].append(k)
+            self._by_actor = dict(by)
+        return self._by_actor
+
     def find(self, name: str) -> Agency:
         """Any actor of the store by one of its labels (see :func:`find_agency`)."""
         return find_agency((self.all_actors or self.agencies).values(), name)
@@ -314,15 +397,34 @@ class Roster:
     def _load_order(self, lang: str) -> list[Agency]:
         return sorted(self.agencies.values(), key=lambda a: (-a.load, sort_key(a.label(lang), lang), a.iri))
 
+    def _incidence(self, iris: list[str], role: str):
+        """Sparse 0/1 matrix: ``[k, t]`` = 1 when ``iris[k]`` holds *role* (any, lead, participant) in task *t*."""
+        from scipy.sparse import csr_matrix
+
+        index = {iri: k for k, iri in enumerate(iris)}
+        rows: list[int] = []
+        cols: list[int] = []
+        for t, task in enumerate(self.tasks):
+            members = task.actors if role == "any" else (task.leads if role == "lead" else task.participants)
+            for a in members:
+                k = index.get(a)
+                if k is not None:
+                    rows.append(k)
+                    cols.append(t)
+        data = np.ones(len(rows), dtype=np.int64)
+        out = csr_matrix((data, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+                         shape=(len(iris), len(self.tasks)))
+        out.sort_indices()
+        return out
+
     def co_assignment_counts(self) -> dict[tuple[str, str], int]:
-        """Shared tasks (any role) for every unordered pair of distinct actors."""
-        pairs: dict[tuple[str, str], int] = defaultdict(int)
-        for t in self.tasks:
-            members = sorted(t.actors)
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs[(members[x], members[y])] += 1
-        return dict(pairs)
+        """Shared tasks (any role) for every unordered pair of distinct actors, keyed ``(smaller IRI, larger)``."""
+        from scipy.sparse import triu
+
+        iris = sorted(self.agencies)
+        a = self._incidence(iris, "any")
+        shared = triu(a @ a.T, k=1).tocoo()
+        return {(iris[i], iris[j]): int(v) for i, j, v in zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist()) if v}
 
     def clusters(self, lang: str = "zh") -> list[list[Agency]]:
         """Communities of the weighted co-assignment graph, deterministic.
@@ -366,20 +468,13 @@ class Roster:
         if lang not in LANGS:
             raise FengongError(f"--lang: unknown language '{lang}' (use {', '.join(LANGS)})")
         agencies, clusters = self.ordered(order, lang)
-        index = {a.iri: i for i, a in enumerate(agencies)}
-        n = len(agencies)
-        counts = np.zeros((n, n), dtype=np.int64)
-        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        iris = [a.iri for a in agencies]
         row_role, col_role = ROLES[role]
-        for t in self.tasks:
-            rows = t.actors if row_role == "any" else t.leads
-            cols = t.actors if col_role == "any" else (t.leads if col_role == "lead" else t.participants)
-            for r in rows:
-                for c in cols:
-                    i, j = index[r], index[c]
-                    counts[i, j] += 1
-                    cells[(i, j)].append(t.key)
-        tasks = [[tuple(cells.get((i, j), ())) for j in range(n)] for i in range(n)]
+        # counts = R · Cᵀ with R, C the agency × task incidence of the row and column roles.
+        rows = self._incidence(iris, row_role)
+        cols = rows if col_role == row_role else self._incidence(iris, col_role)
+        counts = np.asarray((rows @ cols.T).toarray(), dtype=np.int64)
+        tasks = CellTasks(rows, cols, [t.key for t in self.tasks])
         return Matrix(role, order, lang, agencies, counts, tasks, clusters)
 
     def partners(self, name: str, lang: str = "zh") -> list["Partner"]:
@@ -390,10 +485,9 @@ class Roster:
         """Who shares tasks with *me*, most shared tasks first, then by name."""
         shared: dict[str, dict[str, list[str]]] = defaultdict(lambda: {c.key: [] for c in COMBINATIONS})
         combo = {(c.mine, c.theirs): c.key for c in COMBINATIONS}
-        for t in self.tasks:
+        for k in self._tasks_of().get(me.iri, ()):
+            t = self.tasks[k]
             mine = t.role_of(me.iri)
-            if mine is None:
-                continue
             for other in t.actors - {me.iri}:
                 shared[other][combo[(mine, t.role_of(other))]].append(t.key)
         out = [
@@ -404,6 +498,101 @@ class Roster:
         return out
 
 
+class CellTasks:
+    """The task numbers behind every cell, ``tasks[i][j]``, computed a row at a time.
+
+    Made from the sparse agency × task incidence of the row role and of the
+    column role (:meth:`Roster.matrix`); ``keep`` restricts rows and columns to
+    those positions of the full matrix (:meth:`Matrix.top`). Row *i*'s numbers
+    are found by gathering, for each task of agency *i*, the agencies of the
+    column role, so a writer that reads every cell pays for the assignments once
+    per row rather than once per cell.
+    """
+
+    def __init__(self, rows, cols, keys: list[str], keep: list[int] | None = None):
+        self._rows = rows
+        self._by_task = cols.T.tocsr()
+        self._by_task.sort_indices()
+        self._keys = keys
+        self._keep = keep
+        self._local = None if keep is None else {g: k for k, g in enumerate(keep)}
+        self._cache: dict[int, "_CellRow"] = {}
+
+    def __len__(self) -> int:
+        return self._rows.shape[0] if self._keep is None else len(self._keep)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, i: int) -> "_CellRow":
+        i = int(i)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        row = self._cache.get(i)
+        if row is None:
+            row = _CellRow(self._row(i), len(self))
+            if len(self._cache) > 64:  # writers go row by row: keep a few, not all n
+                self._cache.clear()
+            self._cache[i] = row
+        return row
+
+    def _row(self, i: int) -> dict[int, tuple[str, ...]]:
+        g = i if self._keep is None else self._keep[i]
+        r, ct = self._rows, self._by_task
+        mine = r.indices[r.indptr[g]:r.indptr[g + 1]]
+        if not len(mine):
+            return {}
+        starts, ends = ct.indptr[mine], ct.indptr[mine + 1]
+        lengths = ends - starts
+        cols = np.concatenate([ct.indices[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
+        if not len(cols):  # e.g. leads of tasks without participants
+            return {}
+        tasks = np.repeat(mine, lengths)
+        order = np.lexsort((tasks, cols))  # by column, then by task (= task order)
+        cols, tasks = cols[order], tasks[order]
+        cuts = np.flatnonzero(np.diff(cols)) + 1
+        keys = self._keys
+        out: dict[int, tuple[str, ...]] = {}
+        for c, ts in zip(np.split(cols, cuts), np.split(tasks, cuts)):
+            j = int(c[0])
+            if self._local is not None:
+                j = self._local.get(j, -1)
+                if j < 0:
+                    continue
+            out[j] = tuple(keys[t] for t in ts.tolist())
+        return out
+
+    def subset(self, keep: list[int]) -> "CellTasks":
+        """The same cells restricted to rows and columns *keep* (positions in this matrix)."""
+        other = CellTasks.__new__(CellTasks)
+        other._rows, other._by_task, other._keys = self._rows, self._by_task, self._keys
+        other._keep = keep if self._keep is None else [self._keep[k] for k in keep]
+        other._local = {g: k for k, g in enumerate(other._keep)}
+        other._cache = {}
+        return other
+
+
+class _CellRow:
+    """One row of :class:`CellTasks`: ``row[j]`` is a tuple of task numbers (empty when none)."""
+
+    __slots__ = ("_cells", "_n")
+
+    def __init__(self, cells: dict[int, tuple[str, ...]], n: int):
+        self._cells, self._n = cells, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, j: int) -> tuple[str, ...]:
+        j = int(j)
+        if not 0 <= j < self._n:
+            raise IndexError(j)
+        return self._cells.get(j, ())
+
+    def __iter__(self):
+        return (self._cells.get(j, ()) for j in range(self._n))
+
+
 @dataclass
 class Matrix:
     """An agency × agency matrix: counts and the task numbers behind each cell.
@@ -411,6 +600,9 @@ class Matrix:
     ``counts[i, j]`` (a numpy integer array) is the number of tasks in
     ``tasks[i][j]``; ``agencies[i]`` is row *i* and column *i*. ``clusters[i]``
     is the community of agency *i* when the order is ``cluster``, else 0.
+    ``tasks`` is a list of lists or a :class:`CellTasks` (computed on demand).
+    A matrix cut down by :meth:`top` keeps ``total``, the agency count of the
+    full matrix, and the full matrix's :meth:`totals`.
     """
 
     role: str
@@ -418,8 +610,37 @@ class Matrix:
     lang: str
     agencies: list[Agency]
     counts: np.ndarray
-    tasks: list[list[tuple[str, ...]]]
+    tasks: "list[list[tuple[str, ...]]] | CellTasks"
     clusters: list[int]
+    total: int | None = None
+    _totals: list[dict[str, int]] | None = field(default=None, repr=False)
+
+    @property
+    def shown_of(self) -> tuple[int, int]:
+        """(agencies shown, agencies in the full matrix)."""
+        return len(self), self.total if self.total is not None else len(self)
+
+    def top(self, limit: int | None) -> "Matrix":
+        """The *limit* agencies of highest load (leads × 2 + participations), in this matrix's order.
+
+        Ties are broken by name, as in the ``load`` order; ``None`` or 0 keeps all.
+        Totals (:meth:`totals`) stay those of the full matrix.
+        """
+        if not limit or len(self) <= limit:
+            return self
+        lang = self.lang
+        ranked = sorted(range(len(self)), key=lambda i: (-self.agencies[i].load, sort_key(self.agencies[i].label(lang), lang),
+                                                          self.agencies[i].iri))
+        keep = sorted(ranked[:limit])
+        tasks = self.tasks.subset(keep) if isinstance(self.tasks, CellTasks) else [[self.tasks[i][j] for j in keep] for i in keep]
+        totals = self.totals()
+        return Matrix(self.role, self.order, self.lang, [self.agencies[i] for i in keep],
+                      self.counts[np.ix_(keep, keep)], tasks, [self.clusters[i] for i in keep],
+                      total=self.shown_of[1], _totals=[totals[i] for i in keep])
+
+    def nonzero(self) -> list[tuple[int, int]]:
+        """The (row, column) of every non-zero cell, row by row."""
+        return list(zip(*(x.tolist() for x in np.nonzero(self.counts))))
 
     @property
     def labels(self) -> list[str]:
@@ -459,15 +680,19 @@ class Matrix:
         Partners and shared counts are read off this matrix's rows (and columns,
         for a directed role), without the diagonal.
         """
+        if self._totals is not None:
+            return [dict(t) for t in self._totals]
         off = self.off_diagonal()
         both = off + off.T if self.directed else off
+        counts = np.count_nonzero(both, axis=1).tolist()
+        sums = off.sum(axis=1).tolist()
         return [
             {
                 "leads": len(a.leads),
                 "participations": len(a.participates),
                 "tasks": a.task_count,
-                "partners": int(np.count_nonzero(both[i])),
-                "shared": int(off[i].sum()),
+                "partners": int(counts[i]),
+                "shared": int(sums[i]),
             }
             for i, a in enumerate(self.agencies)
         ]

@@ -29,7 +29,7 @@ from .places import default_gazetteer
 from .records import Plan
 from .vocab import FG, ID, ID_BASE, PREFIXES
 
-__all__ = ["plan_quads", "dataset_quads", "build_store", "Shared", "SHARED_GRAPH", "ONTOLOGY_GRAPH", "ontology_quads", "plan_iri", "actor_iri", "place_iri", "concepts", "actor_quads"]
+__all__ = ["Terms", "OX_TERMS", "TEXT_TERMS", "plan_quads", "dataset_quads", "build_store", "Shared", "SHARED_GRAPH", "ONTOLOGY_GRAPH", "ontology_quads", "plan_iri", "actor_iri", "place_iri", "concepts", "actor_quads"]
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 #: Named graph of the actors and places that plans share.
@@ -170,6 +170,88 @@ def place_quads(key: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
         yield ox.Quad(s, _fg("within"), place_iri(place.parent), graph)
 
 
+_NQ_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+class Terms:
+    """Makers of RDF terms and quads: Oxigraph objects, or with *text* N-Quads text.
+
+    The model is written once, against these makers, so both kinds hold the same
+    statements (tests compare them on every fixture).
+
+    >>> TEXT_TERMS.quad(TEXT_TERMS.fg("a"), TEXT_TERMS.TYPE, TEXT_TERMS.zh('说"明"'), TEXT_TERMS.iri("http://g"))
+    '<https://w3id.org/fengong/ontology#a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "说\\\\"明\\\\""@zh <http://g> .\\n'
+    """
+
+    def __init__(self, text: bool):
+        self.text = text
+        self.iri = self._text_iri if text else ox.NamedNode
+        self.quad = self._text_quad if text else ox.Quad
+        self.TYPE = self.iri(PREFIXES["rdf"] + "type")
+        self.XSD_DEC = self.iri(_XSD + "decimal")
+        self._int_type = self.iri(_XSD + "integer")
+        self._date_type = self.iri(_XSD + "date")
+        self._fg: dict = {}
+        self._n: dict = {}
+        self._ints: dict = {}
+
+    @staticmethod
+    def _text_iri(value: str) -> str:
+        return f"<{value}>"
+
+    @staticmethod
+    def _text_quad(s: str, p: str, o: str, g: str) -> str:
+        return f"{s} {p} {o} {g} .\n"
+
+    def lit(self, value: str, language: str | None = None, datatype=None):
+        if not self.text:
+            return ox.Literal(value, language=language, datatype=datatype)
+        body = '"' + value.translate(_NQ_ESCAPES) + '"'
+        if language:
+            return f"{body}@{language}"
+        return f"{body}^^{datatype}" if datatype is not None else body
+
+    def fg(self, local: str):
+        t = self._fg.get(local)
+        if t is None:
+            t = self._fg[local] = self.iri(FG(local))
+        return t
+
+    def n(self, prefix: str, local: str):
+        key = (prefix, local)
+        t = self._n.get(key)
+        if t is None:
+            t = self._n[key] = self.iri(PREFIXES[prefix] + local)
+        return t
+
+    def int(self, n: int):
+        t = self._ints.get(n)
+        if t is None:
+            t = self._ints[n] = self.lit(str(n), datatype=self._int_type)
+        return t
+
+    def zh(self, text: str):
+        return self.lit(text, language="zh")
+
+    def date(self, d: datetime.date):
+        return self.lit(d.isoformat(), datatype=self._date_type)
+
+    def concept(self, scheme: str, notation: str):
+        c = _concept(scheme, notation)
+        return c if not self.text else self.iri(c.value)
+
+    def actor(self, actor: Actor):
+        return self.iri(ID["agency"] + actor.id)
+
+    def place(self, key: str):
+        return self.iri(place_iri(key).value) if self.text else place_iri(key)
+
+
+#: Oxigraph objects (the default) and N-Quads text.
+OX_TERMS = Terms(text=False)
+TEXT_TERMS = Terms(text=True)
+
+
 class Shared:
     """Actors and places named by plans, gathered while their quads are written."""
 
@@ -190,154 +272,157 @@ class Shared:
             yield from place_quads(key, graph)
 
 
-def plan_quads(plan: Plan, slug: str | None = None, shared: Shared | None = None) -> Iterator[ox.Quad]:
+def plan_quads(plan: Plan, slug: str | None = None, shared: Shared | None = None, terms: "Terms | None" = None) -> Iterator:
     """The quads of one plan, in the named graph of the plan's IRI.
 
     The actors and places it names are recorded in *shared*; their own
-    descriptions come from :meth:`Shared.quads`.
+    descriptions come from :meth:`Shared.quads`. With ``terms=TEXT_TERMS`` the
+    quads come as N-Quads lines instead of Oxigraph objects (several times faster
+    to make, for a streaming build).
     """
+    v = terms or OX_TERMS
     slug = slug or plan_slug(plan)
     shared = shared if shared is not None else Shared()
-    g = plan_iri(slug)
+    g = v.iri(ID["plan"] + slug)
     P = g
-    yield ox.Quad(P, _RDF_TYPE, _fg("Plan"), g)
-    yield ox.Quad(P, _RDF_TYPE, _n("prov", "Plan"), g)
-    yield ox.Quad(P, _n("dcterms", "title"), _zh(plan.title), g)
-    yield ox.Quad(P, _n("rdfs", "label"), _zh(plan.title), g)
+    yield v.quad(P, v.TYPE, v.fg("Plan"), g)
+    yield v.quad(P, v.TYPE, v.n("prov", "Plan"), g)
+    yield v.quad(P, v.n("dcterms", "title"), v.zh(plan.title), g)
+    yield v.quad(P, v.n("rdfs", "label"), v.zh(plan.title), g)
     if plan.notice_title:
-        yield ox.Quad(P, _n("dcterms", "alternative"), _zh(plan.notice_title), g)
+        yield v.quad(P, v.n("dcterms", "alternative"), v.zh(plan.notice_title), g)
     if plan.doc_number:
-        yield ox.Quad(P, _fg("documentNumber"), ox.Literal(plan.doc_number), g)
+        yield v.quad(P, v.fg("documentNumber"), v.lit(plan.doc_number), g)
     if plan.issued:
-        yield ox.Quad(P, _n("dcterms", "issued"), _date(plan.issued), g)
-    yield ox.Quad(P, _fg("sourceFile"), ox.Literal(plan.source), g)
-    yield ox.Quad(P, _fg("encoding"), ox.Literal(plan.encoding), g)
-    yield ox.Quad(P, _fg("layout"), ox.Literal(plan.layout), g)
+        yield v.quad(P, v.n("dcterms", "issued"), v.date(plan.issued), g)
+    yield v.quad(P, v.fg("sourceFile"), v.lit(plan.source), g)
+    yield v.quad(P, v.fg("encoding"), v.lit(plan.encoding), g)
+    yield v.quad(P, v.fg("layout"), v.lit(plan.layout), g)
     if plan.rule:
-        yield ox.Quad(P, _fg("rule"), _zh(plan.rule), g)
+        yield v.quad(P, v.fg("rule"), v.zh(plan.rule), g)
     places = shared
     actors = shared.actors
     try:
         default_gazetteer().get(plan.jurisdiction)
-        yield ox.Quad(P, _fg("jurisdiction"), place_iri(plan.jurisdiction), g)
+        yield v.quad(P, v.fg("jurisdiction"), v.place(plan.jurisdiction), g)
         places.add_place(plan.jurisdiction)
     except KeyError:
         pass
     if plan.issuer:
-        yield ox.Quad(P, _fg("issuer"), actor_iri(plan.issuer), g)
-        yield ox.Quad(P, _n("dcterms", "publisher"), actor_iri(plan.issuer), g)
+        yield v.quad(P, v.fg("issuer"), v.actor(plan.issuer), g)
+        yield v.quad(P, v.n("dcterms", "publisher"), v.actor(plan.issuer), g)
         actors.setdefault(plan.issuer, set()).add(plan.issuer_name or plan.issuer.short_zh)
     for number, title in plan.implements:
-        other = ox.NamedNode(ID["plan"] + plan_slug(Plan(title="", source="", text="", encoding="", layout="", doc_number=number)))
-        yield ox.Quad(P, _fg("implements"), other, g)
-        yield ox.Quad(other, _RDF_TYPE, _fg("Plan"), g)
-        yield ox.Quad(other, _fg("documentNumber"), ox.Literal(number), g)
+        other = v.iri(ID["plan"] + plan_slug(Plan(title="", source="", text="", encoding="", layout="", doc_number=number)))
+        yield v.quad(P, v.fg("implements"), other, g)
+        yield v.quad(other, v.TYPE, v.fg("Plan"), g)
+        yield v.quad(other, v.fg("documentNumber"), v.lit(number), g)
         if title:
-            yield ox.Quad(other, _n("dcterms", "title"), _zh(title), g)
+            yield v.quad(other, v.n("dcterms", "title"), v.zh(title), g)
     for sec in plan.sections:
-        s = ox.NamedNode(f"{ID['section']}{slug}-{sec.number}")
-        yield ox.Quad(s, _RDF_TYPE, _fg("Section"), g)
-        yield ox.Quad(s, _fg("number"), _int(sec.number), g)
-        yield ox.Quad(s, _fg("numeral"), ox.Literal(sec.numeral), g)
-        yield ox.Quad(s, _n("dcterms", "title"), _zh(sec.title), g)
-        yield ox.Quad(s, _n("rdfs", "label"), _zh(f"{sec.numeral}、{sec.title}"), g)
-        yield ox.Quad(s, _n("dcterms", "isPartOf"), P, g)
-        yield ox.Quad(s, _fg("lineStart"), _int(sec.span.line_start), g)
-        yield ox.Quad(P, _fg("hasSection"), s, g)
+        s = v.iri(f"{ID['section']}{slug}-{sec.number}")
+        yield v.quad(s, v.TYPE, v.fg("Section"), g)
+        yield v.quad(s, v.fg("number"), v.int(sec.number), g)
+        yield v.quad(s, v.fg("numeral"), v.lit(sec.numeral), g)
+        yield v.quad(s, v.n("dcterms", "title"), v.zh(sec.title), g)
+        yield v.quad(s, v.n("rdfs", "label"), v.zh(f"{sec.numeral}、{sec.title}"), g)
+        yield v.quad(s, v.n("dcterms", "isPartOf"), P, g)
+        yield v.quad(s, v.fg("lineStart"), v.int(sec.span.line_start), g)
+        yield v.quad(P, v.fg("hasSection"), s, g)
     for item in plan.items:
         local = f"{slug}-{item.number}" + (f"-{item.sub_number}" if item.sub_number is not None else "")
-        t = ox.NamedNode(ID["task"] + local)
-        yield ox.Quad(t, _RDF_TYPE, _fg("Task"), g)
-        yield ox.Quad(t, _RDF_TYPE, _n("pplan", "Step"), g)
+        t = v.iri(ID["task"] + local)
+        yield v.quad(t, v.TYPE, v.fg("Task"), g)
+        yield v.quad(t, v.TYPE, v.n("pplan", "Step"), g)
         if item.kind == "target":
-            yield ox.Quad(t, _RDF_TYPE, _fg("Target"), g)
+            yield v.quad(t, v.TYPE, v.fg("Target"), g)
         elif item.kind == "requirement":
-            yield ox.Quad(t, _RDF_TYPE, _fg("WorkRequirement"), g)
-        yield ox.Quad(t, _fg("number"), _int(item.number), g)
-        yield ox.Quad(t, _fg("numeral"), ox.Literal(item.numeral), g)
+            yield v.quad(t, v.TYPE, v.fg("WorkRequirement"), g)
+        yield v.quad(t, v.fg("number"), v.int(item.number), g)
+        yield v.quad(t, v.fg("numeral"), v.lit(item.numeral), g)
         if item.sub_number is not None:
-            yield ox.Quad(t, _fg("subNumber"), _int(item.sub_number), g)
-        yield ox.Quad(t, _n("dcterms", "title"), _zh(item.title), g)
-        yield ox.Quad(t, _n("rdfs", "label"), _zh(item.label), g)
-        yield ox.Quad(t, _fg("text"), _zh(item.text), g)
-        yield ox.Quad(t, _n("dcterms", "isPartOf"), P, g)
-        yield ox.Quad(t, _n("pplan", "isStepOfPlan"), P, g)
+            yield v.quad(t, v.fg("subNumber"), v.int(item.sub_number), g)
+        yield v.quad(t, v.n("dcterms", "title"), v.zh(item.title), g)
+        yield v.quad(t, v.n("rdfs", "label"), v.zh(item.label), g)
+        yield v.quad(t, v.fg("text"), v.zh(item.text), g)
+        yield v.quad(t, v.n("dcterms", "isPartOf"), P, g)
+        yield v.quad(t, v.n("pplan", "isStepOfPlan"), P, g)
         if plan.sections:
-            yield ox.Quad(t, _fg("inSection"), ox.NamedNode(f"{ID['section']}{slug}-{item.section}"), g)
-        yield ox.Quad(t, _fg("lineStart"), _int(item.span.line_start), g)
-        yield ox.Quad(t, _fg("lineEnd"), _int(item.span.line_end), g)
+            yield v.quad(t, v.fg("inSection"), v.iri(f"{ID['section']}{slug}-{item.section}"), g)
+        yield v.quad(t, v.fg("lineStart"), v.int(item.span.line_start), g)
+        yield v.quad(t, v.fg("lineEnd"), v.int(item.span.line_end), g)
         if item.completion:
-            yield ox.Quad(t, _fg("completionText"), ox.Literal(item.completion), g)
+            yield v.quad(t, v.fg("completionText"), v.lit(item.completion), g)
         for k, a in enumerate(item.assignments, start=1):
             actors.setdefault(a.actor, set()).add(a.surface)
             edge = "participatesIn" if a.role == "participant" else "leads"
-            yield ox.Quad(actor_iri(a.actor), _fg(edge), t, g)
-            q = ox.NamedNode(f"{ID['assignment']}{local}-{a.role}-{k}")
-            yield ox.Quad(q, _RDF_TYPE, _fg("Assignment"), g)
-            yield ox.Quad(q, _RDF_TYPE, _n("prov", "Association"), g)
-            yield ox.Quad(t, _n("prov", "qualifiedAssociation"), q, g)
-            yield ox.Quad(q, _n("prov", "agent"), actor_iri(a.actor), g)
-            yield ox.Quad(q, _fg("task"), t, g)
-            yield ox.Quad(q, _n("prov", "hadRole"), _concept("RoleScheme", a.role), g)
-            yield ox.Quad(q, _fg("basis"), _concept("BasisScheme", a.basis), g)
-            yield ox.Quad(q, _fg("surfaceForm"), _zh(a.surface), g)
-            yield ox.Quad(q, _fg("position"), _int(a.position), g)
-            yield ox.Quad(q, _fg("lineStart"), _int(a.span.line_start), g)
-            yield ox.Quad(q, _fg("charStart"), _int(a.span.char_start), g)
-            yield ox.Quad(q, _fg("charEnd"), _int(a.span.char_end), g)
-            yield ox.Quad(q, _fg("snippet"), _zh(a.snippet), g)
-            yield ox.Quad(q, _n("dcterms", "isPartOf"), P, g)
+            yield v.quad(v.actor(a.actor), v.fg(edge), t, g)
+            q = v.iri(f"{ID['assignment']}{local}-{a.role}-{k}")
+            yield v.quad(q, v.TYPE, v.fg("Assignment"), g)
+            yield v.quad(q, v.TYPE, v.n("prov", "Association"), g)
+            yield v.quad(t, v.n("prov", "qualifiedAssociation"), q, g)
+            yield v.quad(q, v.n("prov", "agent"), v.actor(a.actor), g)
+            yield v.quad(q, v.fg("task"), t, g)
+            yield v.quad(q, v.n("prov", "hadRole"), v.concept("RoleScheme", a.role), g)
+            yield v.quad(q, v.fg("basis"), v.concept("BasisScheme", a.basis), g)
+            yield v.quad(q, v.fg("surfaceForm"), v.zh(a.surface), g)
+            yield v.quad(q, v.fg("position"), v.int(a.position), g)
+            yield v.quad(q, v.fg("lineStart"), v.int(a.span.line_start), g)
+            yield v.quad(q, v.fg("charStart"), v.int(a.span.char_start), g)
+            yield v.quad(q, v.fg("charEnd"), v.int(a.span.char_end), g)
+            yield v.quad(q, v.fg("snippet"), v.zh(a.snippet), g)
+            yield v.quad(q, v.n("dcterms", "isPartOf"), P, g)
         latest = None
         for k, d in enumerate(item.deliverables, start=1):
-            dv = ox.NamedNode(f"{ID['deliverable']}{local}-{k}")
-            yield ox.Quad(dv, _RDF_TYPE, _fg("Deliverable"), g)
-            yield ox.Quad(t, _fg("hasDeliverable"), dv, g)
-            yield ox.Quad(dv, _fg("text"), _zh(d.text), g)
-            yield ox.Quad(dv, _n("rdfs", "label"), _zh(d.text), g)
-            yield ox.Quad(dv, _fg("lineStart"), _int(d.span.line_start), g)
-            yield ox.Quad(dv, _n("dcterms", "isPartOf"), P, g)
+            dv = v.iri(f"{ID['deliverable']}{local}-{k}")
+            yield v.quad(dv, v.TYPE, v.fg("Deliverable"), g)
+            yield v.quad(t, v.fg("hasDeliverable"), dv, g)
+            yield v.quad(dv, v.fg("text"), v.zh(d.text), g)
+            yield v.quad(dv, v.n("rdfs", "label"), v.zh(d.text), g)
+            yield v.quad(dv, v.fg("lineStart"), v.int(d.span.line_start), g)
+            yield v.quad(dv, v.n("dcterms", "isPartOf"), P, g)
             due = d.due
             if due is None:
                 continue
-            yield ox.Quad(dv, _fg("dueWording"), _zh(due.wording), g)
+            yield v.quad(dv, v.fg("dueWording"), v.zh(due.wording), g)
             if due.qualifier != "none":  # open-ended wordings (长期坚持) keep only fg:dueWording
-                yield ox.Quad(dv, _fg("dueQualifier"), ox.Literal(due.qualifier), g)
+                yield v.quad(dv, v.fg("dueQualifier"), v.lit(due.qualifier), g)
             if due.end is None:
                 continue
-            yield ox.Quad(dv, _fg("dueBy"), _date(due.end), g)
-            yield ox.Quad(dv, _fg("dueYear"), _int(due.end.year), g)
+            yield v.quad(dv, v.fg("dueBy"), v.date(due.end), g)
+            yield v.quad(dv, v.fg("dueYear"), v.int(due.end.year), g)
             if due.start:
-                yield ox.Quad(dv, _fg("dueFrom"), _date(due.start), g)
+                yield v.quad(dv, v.fg("dueFrom"), v.date(due.start), g)
             if due.precision in _PRECISION:
-                yield ox.Quad(dv, _fg("datePrecision"), _concept("PrecisionScheme", _PRECISION[due.precision]), g)
+                yield v.quad(dv, v.fg("datePrecision"), v.concept("PrecisionScheme", _PRECISION[due.precision]), g)
             latest = max(latest, due.end) if latest else due.end
         if latest:
-            yield ox.Quad(t, _fg("dueBy"), _date(latest), g)
-            yield ox.Quad(t, _fg("dueYear"), _int(latest.year), g)
+            yield v.quad(t, v.fg("dueBy"), v.date(latest), g)
+            yield v.quad(t, v.fg("dueYear"), v.int(latest.year), g)
         for k, ind in enumerate(item.indicators, start=1):
-            iv = ox.NamedNode(f"{ID['indicator']}{local}-{k}")
-            yield ox.Quad(iv, _RDF_TYPE, _fg("Indicator"), g)
-            yield ox.Quad(t, _fg("hasIndicator"), iv, g)
-            yield ox.Quad(iv, _fg("indicatorName"), _zh(ind.name), g)
-            yield ox.Quad(iv, _n("rdfs", "label"), _zh(f"{ind.name} {ind.value}{ind.unit}"), g)
-            yield ox.Quad(iv, _fg("value"), ox.Literal(str(ind.value), datatype=_XSD_DEC), g)
-            yield ox.Quad(iv, _fg("unit"), ox.Literal(ind.unit), g)
-            yield ox.Quad(iv, _fg("comparator"), _concept("ComparatorScheme", ind.comparator), g)
-            yield ox.Quad(iv, _fg("text"), _zh(ind.text), g)
+            iv = v.iri(f"{ID['indicator']}{local}-{k}")
+            yield v.quad(iv, v.TYPE, v.fg("Indicator"), g)
+            yield v.quad(t, v.fg("hasIndicator"), iv, g)
+            yield v.quad(iv, v.fg("indicatorName"), v.zh(ind.name), g)
+            yield v.quad(iv, v.n("rdfs", "label"), v.zh(f"{ind.name} {ind.value}{ind.unit}"), g)
+            yield v.quad(iv, v.fg("value"), v.lit(str(ind.value), datatype=v.XSD_DEC), g)
+            yield v.quad(iv, v.fg("unit"), v.lit(ind.unit), g)
+            yield v.quad(iv, v.fg("comparator"), v.concept("ComparatorScheme", ind.comparator), g)
+            yield v.quad(iv, v.fg("text"), v.zh(ind.text), g)
             if ind.year:
-                yield ox.Quad(iv, _fg("targetYear"), _int(ind.year), g)
+                yield v.quad(iv, v.fg("targetYear"), v.int(ind.year), g)
             if ind.place:
                 place = default_gazetteer().lookup(ind.place)
                 if place:
                     places.add_place(place.key)
-                    yield ox.Quad(iv, _fg("aboutPlace"), place_iri(place.key), g)
+                    yield v.quad(iv, v.fg("aboutPlace"), v.place(place.key), g)
                     if ind.unit == "人":
-                        yield ox.Quad(place_iri(place.key), _fg("urbanPopulationTarget"), _int(int(ind.value)), g)
+                        yield v.quad(v.place(place.key), v.fg("urbanPopulationTarget"), v.int(int(ind.value)), g)
                         if ind.year:
-                            yield ox.Quad(place_iri(place.key), _fg("urbanPopulationTargetYear"), _int(ind.year), g)
+                            yield v.quad(v.place(place.key), v.fg("urbanPopulationTargetYear"), v.int(ind.year), g)
         for pm in item.places:
             places.add_place(pm.key)
-            yield ox.Quad(t, _fg("mentionsPlace"), place_iri(pm.key), g)
+            yield v.quad(t, v.fg("mentionsPlace"), v.place(pm.key), g)
 
 
 def dataset_quads(plans: Iterable[Plan]) -> Iterator[ox.Quad]:

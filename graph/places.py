@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -137,7 +138,14 @@ class Gazetteer:
                 raise ValueError(f"place {place.key!r}: unknown parent {place.parent!r}")
         # Single characters (横, 桂) are never matched in running text.
         self._matchable = {n: p for n, p in self._by_name.items() if len(n) >= 2}
-        self._max_len = max((len(n) for n in self._matchable), default=0)
+        # Name lengths by first character, longest first, and a pattern that jumps to
+        # the next character that can open a name: find() then skips the rest of the
+        # text instead of trying every length at every position.
+        lengths: dict[str, set[int]] = {}
+        for n in self._matchable:
+            lengths.setdefault(n[0], set()).add(len(n))
+        self._lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
+        self._opener = re.compile("[" + "".join(map(re.escape, sorted(self._lengths))) + "]") if lengths else None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Gazetteer":
@@ -240,19 +248,26 @@ class Gazetteer:
         [('五象新区', 0, 6), ('防城港', 7, 10)]
         """
         found = []
-        i, n = 0, len(text)
-        while i < n:
+        if self._opener is None:
+            return found
+        n = len(text)
+        matchable, lengths, search = self._matchable, self._lengths, self._opener.search
+        m = search(text)
+        while m is not None:
+            i = m.start()
             hit = None
-            for length in range(min(self._max_len, n - i), 1, -1):
-                place = self._matchable.get(text[i : i + length])
+            for length in lengths[text[i]]:
+                if length > n - i:
+                    continue
+                place = matchable.get(text[i : i + length])
                 if place is not None and not self._blocked(text, i, i + length):
                     hit = (place, i, i + length)
                     break
             if hit is None:
-                i += 1
+                m = search(text, i + 1)
             else:
                 found.append(hit)
-                i = hit[2]
+                m = search(text, hit[2])
         return found
 
     @staticmethod

@@ -14,6 +14,7 @@ junk with a :class:`~fengong.FengongError` that names the file and the reason.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -25,9 +26,13 @@ __all__ = ["decode", "read_document", "iter_documents", "DOCUMENT_SUFFIXES"]
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md")
 
 
+# Control characters other than tab (9), newline (10), form feed (12) and CR (13).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     # Control characters other than tab/newline/CR/form feed do not occur in prose.
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    bad = len(_CONTROL.findall(text))
     return bad > max(2, len(text) // 200)
 
 

@@ -59,10 +59,11 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     """Write the views, report, matrix and ``index.html`` of *result* into *stage*."""
     from .viz.labels import chrome
     from .viz.page import write_view
-    from .viz.views import SITE_MAX_NODES, View, agencies_view, full_view, load_context, section_view
+    from .viz.views import SITE_MAX_NODES, View, agencies_context, agencies_view, full_view, load_context, section_view
 
     stage = Path(stage)
-    store = result.store
+    # A build hands over the rows it gathered document by document; otherwise the store itself.
+    store = getattr(result, "site_store", None) or result.store
     pages: list[Page] = []
     analysis = "auto"
     try:
@@ -85,7 +86,13 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
         write_text(stage / "matrix.html", render_matrix(collaboration_matrix(store)))
         pages.append(Page("reports", "matrix.html", *_both("index_matrix")))
 
-    ctx = load_context(store, analysis)
+    # A corpus (more nodes than a page draws) gets the agencies view from a lean context:
+    # the analysis' tables and the tasks, not the whole projection (to_networkx).
+    counts = getattr(result, "counts", None) or {}
+    total = sum(counts.get(k, 0) for k in ("tasks", "agencies", "collectives", "posts", "deliverables", "places"))
+    lean = total > SITE_MAX_NODES
+    ctx = (agencies_context if lean else load_context)(store, analysis)
+    full = None if lean else ctx  # the full context, read only if a section turns out small enough to draw
     home = "../index.html"
 
     def add(group: str, view, title_en: str, nodes: int | None = None, limit: bool = True) -> None:
@@ -98,7 +105,8 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
         write_view(view, stage / VIEWS_DIR / f"{view.slug}.html", home=home)
         pages.append(Page(group, f"{VIEWS_DIR}/{view.slug}.html", *title, f"{len(view.nodes)} / {len(view.edges)}"))
 
-    full_nodes = len(ctx.tasks) + len(ctx.tasks_of) + len(ctx.task_of) + len(ctx.mentioned_by)
+    # The build's counts (every task, actor, deliverable, place) when lean: some may have no edge.
+    full_nodes = total if lean else len(ctx.tasks) + len(ctx.tasks_of) + len(ctx.task_of) + len(ctx.mentioned_by)
     if full_nodes > SITE_MAX_NODES:  # not even built: the view itself would be large
         add("views", View("full", "full", chrome("title_full", lang), lang, [], []), chrome("title_full", "en"), full_nodes)
     else:
@@ -106,10 +114,36 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     if ctx.analysis is not None:
         add("views", agencies_view(ctx, lang), chrome("title_agencies", "en"), limit=False)  # its links are capped instead
     for n, title in ctx.section_titles.items():
-        add("sections", section_view(ctx, n, lang), chrome("title_section", "en", number=n, title=title).strip())
+        title_en = chrome("title_section", "en", number=n, title=title).strip()
+        size = _section_size(ctx, n)
+        if lean and size <= SITE_MAX_NODES:  # a lean context undercounts (no places): count on the full one
+            full = full or load_context(store, ctx.analysis)
+            size = _section_size(full, n)
+        if size > SITE_MAX_NODES:  # counted first: building a view of thousands of nodes to drop it cost seconds
+            key = f"section:{n}"
+            add("sections", View(key, f"section-{n}", chrome("title_section", lang, number=n, title=title).strip(), lang, [], []),
+                title_en, size)
+        else:
+            add("sections", section_view(full, n, lang), title_en)
     sources = dict.fromkeys((ctx.source("zh"), ctx.source("en")))  # one plan: its title; several: "N 个方案 · N plans"
     write_text(stage / "index.html", render_index(pages, " · ".join(sources), stage))
     return pages
+
+
+def _section_size(ctx, n: int) -> int:
+    """Nodes of section *n*'s view: its tasks with their actors, deliverables and places.
+
+    On a lean context (:func:`fengong.viz.views.agencies_context`) places are unknown and
+    deliverables are those of tasks with an actor (the analysis' tables): a lower bound.
+    """
+    tasks = [t for t in ctx.tasks if ctx.node[t].get("section") == n]
+    actors = {a for t in tasks for a, _ in ctx.actors_of[t]}
+    places = {p for t in tasks for p in ctx.places_of[t]}
+    if ctx.graph is None:
+        tables = ctx.analysis.tables
+        years = dict(zip(tables.tasks, tables.task_years))
+        return len(tasks) + len(actors) + sum(len(years.get(t, ())) for t in tasks)
+    return len(tasks) + len(actors) + sum(len(ctx.deliverables_of[t]) for t in tasks) + len(places)
 
 
 def _titles(zh: str, en: str) -> str:

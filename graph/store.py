@@ -20,8 +20,10 @@ endpoint gets a ``VALUES`` block built from serialised terms.
 from __future__ import annotations
 
 import io
+import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
@@ -164,14 +166,85 @@ class Term:
         return cls("uri", value)
 
 
-@dataclass
 class Result:
-    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE.
 
-    vars: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Term, Term, Term]] | None = None
+    Rows may be given as :class:`Term` tuples or, from Oxigraph, as the engine's
+    own SPARQL TSV text, turned into terms only when ``rows`` is first read
+    (:meth:`dicts` reads that text directly: analysis code wants plain strings).
+
+    >>> r = Result(vars=["x"], rows=[(Term.uri("http://a"),)])
+    >>> r.dicts()
+    [{'x': 'http://a'}]
+    """
+
+    __slots__ = ("vars", "_rows", "boolean", "_triples", "_cells", "ntriples")
+
+    def __init__(self, vars: list[str] | None = None, rows: list[tuple[Term | None, ...]] | None = None,
+                 boolean: bool | None = None, triples: list[tuple[Term, Term, Term]] | None = None):
+        self.vars = list(vars) if vars is not None else []
+        self._rows = rows if rows is not None else []
+        self.boolean = boolean
+        self._triples = triples
+        #: The rows as the cells of SPARQL TSV, until ``rows`` turns them into terms.
+        self._cells: list[list[str]] | None = None
+        #: The triples as N-Triples text, when the engine gave them so (kept for fast Turtle output).
+        self.ntriples: str | None = None
+
+    @classmethod
+    def from_tsv(cls, vars: list[str], cells: list[list[str]]) -> "Result":
+        """A SELECT result over the cells of SPARQL TSV rows (terms parsed lazily).
+
+        >>> Result.from_tsv(["a", "b"], [['"x"@zh', ""]]).rows
+        [(Term(kind='literal', value='x', datatype=None, lang='zh'), None)]
+        """
+        r = cls(vars=vars)
+        r._cells = cells
+        return r
+
+    @property
+    def tsv_cells(self) -> list[list[str]] | None:
+        """The rows as SPARQL TSV cells when the engine gave them so and ``rows`` was not read yet."""
+        return self._cells
+
+    @classmethod
+    def from_ntriples(cls, text: str) -> "Result":
+        """A CONSTRUCT/DESCRIBE result over N-Triples text (terms parsed lazily)."""
+        r = cls(vars=["subject", "predicate", "object"])
+        r.ntriples = text
+        return r
+
+    @property
+    def triples(self) -> list[tuple[Term, Term, Term]] | None:
+        if self._triples is None and self.ntriples is not None:
+            self._triples = _ntriples(self.ntriples)
+        return self._triples
+
+    @triples.setter
+    def triples(self, value) -> None:
+        self._triples = value
+        self.ntriples = None
+
+    @property
+    def rows(self) -> list[tuple[Term | None, ...]]:
+        if self._cells is not None:
+            get = _TsvTerms().__getitem__
+            self._rows = [tuple(map(get, cells)) for cells in self._cells]
+            self._cells = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, value) -> None:
+        self._rows = value
+        self._cells = None
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.vars, self.rows, self.boolean, self.triples) == (other.vars, other.rows, other.boolean, other.triples)
+
+    def __repr__(self) -> str:
+        return f"Result(vars={self.vars!r}, rows={self.rows!r}, boolean={self.boolean!r}, triples={self.triples!r})"
 
     def column(self, name: str) -> list[Term | None]:
         i = self.vars.index(name)
@@ -179,7 +252,262 @@ class Result:
 
     def dicts(self) -> list[dict[str, str | None]]:
         """Rows as ``{var: value}`` with plain string values (``None`` when unbound)."""
-        return [{v: (t.value if t is not None else None) for v, t in zip(self.vars, row)} for row in self.rows]
+        names = self.vars
+        if self._cells is not None:
+            get = _TsvValues().__getitem__
+            return [dict(zip(names, map(get, cells))) for cells in self._cells]
+        return [{v: (t.value if t is not None else None) for v, t in zip(names, row)} for row in self.rows]
+
+
+# ---------------------------------------------------------------- SPARQL TSV cells
+
+XSD_NS = PREFIXES["xsd"]
+_TSV_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_TSV_UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_TSV_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([^"]+)|\^\^<([^>]*)>)?', re.S)
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _TSV_ESCAPE.sub(_unescape_one, text)
+
+
+def _unescape_one(m) -> str:
+    code = m.group(1)
+    if len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _TSV_UNESCAPE.get(code, code)
+
+
+def _tsv_term(cell: str) -> Term | None:
+    """One cell of Oxigraph's SPARQL TSV as a :class:`Term`.
+
+    >>> _tsv_term('"a\\\\tb"@zh')
+    Term(kind='literal', value='a\\tb', datatype=None, lang='zh')
+    >>> _tsv_term("-1.5").datatype
+    'http://www.w3.org/2001/XMLSchema#decimal'
+    """
+    if not cell:
+        return None
+    first = cell[0]
+    if first == "<":
+        if cell.startswith("<<"):
+            raise _NotPlain(cell)
+        return Term("uri", cell[1:-1])
+    if first == "_" and cell.startswith("_:"):
+        return Term("bnode", cell[2:])
+    if first == '"':
+        m = _TSV_LITERAL.fullmatch(cell)
+        if m is None:
+            raise _NotPlain(cell)
+        value, lang, dt = m.groups()
+        value = _unescape(value)
+        if lang:
+            return Term("literal", value, None, lang)
+        return Term("literal", value, None if dt is None or dt == XSD_NS + "string" else dt)
+    # Oxigraph writes canonical numbers and booleans bare (Turtle shorthand).
+    if cell in ("true", "false"):
+        return Term("literal", cell, XSD_NS + "boolean")
+    if "e" in cell or "E" in cell:
+        return Term("literal", cell, XSD_NS + "double")
+    if "." in cell:
+        return Term("literal", cell, XSD_NS + "decimal")
+    return Term("literal", cell, XSD_NS + "integer")
+
+
+class _NotPlain(Exception):
+    """A TSV cell this reader does not handle (an RDF-star triple term)."""
+
+
+class _TsvTerms(dict):
+    """Cell text → Term, each distinct cell parsed once."""
+
+    def __missing__(self, cell: str) -> Term | None:
+        term = self[cell] = _tsv_term(cell)
+        return term
+
+
+class _TsvValues(dict):
+    """Cell text → the term's plain value (what :meth:`Result.dicts` gives)."""
+
+    def __missing__(self, cell: str) -> str | None:
+        term = _tsv_term(cell)
+        value = self[cell] = term.value if term is not None else None
+        return value
+
+
+# ---------------------------------------------------------------- ORDER BY, done in Python
+
+# Oxigraph compares strings in ORDER BY by reading them from the store at every
+# comparison: on disk that is most of a big query's time. A final ORDER BY of
+# plain projected variables is therefore taken off the query and done here,
+# on the decoded rows, with SPARQL's order (unbound < blank node < IRI < literal;
+# numbers by value, strings by code point); a column whose literals this cannot
+# order exactly as Oxigraph does sends the query back to the engine whole.
+_OPAQUE = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>')
+_ORDER_BY = re.compile(r"(?i)\bORDER\s+BY\b")
+_ORDER_KEY = re.compile(r"\s*(?:(?i:(ASC|DESC))\s*\(\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*\)|[?$]([A-Za-z_][A-Za-z0-9_]*))")
+_PROLOGUE_ITEM = re.compile(r"(?i)\s*(?:PREFIX\s+[^\s:]*:|BASE\b)")
+
+
+def _select_first(blank: str) -> int:
+    """Where the SELECT keyword of *blank* (IRIs and strings blanked out) ends, after its
+    PREFIX/BASE lines; -1 when it is not a SELECT.
+
+    A loop, not one regex: nested repeats of whitespace backtrack exponentially on a
+    CONSTRUCT with many prefixes.
+    """
+    pos = 0
+    while (m := _PROLOGUE_ITEM.match(blank, pos)) is not None:
+        pos = m.end()
+    m = re.compile(r"(?i)\s*SELECT\b").match(blank, pos)
+    return m.end() if m else -1
+_NUMERIC = {XSD_NS + t: t for t in ("integer", "decimal", "double", "float")}
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _split_order_by(query: str) -> tuple[str, list[tuple[str, bool]], int] | None:
+    """*query* without a final ``ORDER BY ?a DESC(?b) …``, its keys (name, descending), and
+    how many ORDER BY variables were added at the end of the projection to sort on.
+
+    >>> _split_order_by("SELECT ?a { ?a ?b ?c } ORDER BY DESC(?a) ?b")
+    ('SELECT ?a ?b { ?a ?b ?c } ', [('a', True), ('b', False)], 1)
+    >>> _split_order_by("SELECT ?a { ?a ?b ?c } ORDER BY ?a LIMIT 3") is None
+    True
+    """
+    blank = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
+    found = list(_ORDER_BY.finditer(blank))
+    select_end = _select_first(blank)
+    if not found or select_end < 0:
+        return None
+    start = found[-1]
+    head = blank[: start.start()]
+    if head.count("{") != head.count("}") or "{" not in head:
+        return None
+    keys, pos = [], start.end()
+    while True:
+        m = _ORDER_KEY.match(blank, pos)
+        if not m:
+            break
+        keys.append((m.group(2) or m.group(3), (m.group(1) or "").upper() == "DESC"))
+        pos = m.end()
+    if not keys or blank[pos:].strip():
+        return None
+    text = query[: start.start()]
+    # ORDER BY variables the query does not project are projected too (and dropped after
+    # sorting) when that cannot change the rows: no DISTINCT/REDUCED, no grouping, no *.
+    clause_end = min((i for i in (blank.find("{", select_end), _find_word(blank, "WHERE", select_end)) if i >= 0), default=-1)
+    if clause_end < 0:
+        return None
+    clause = blank[select_end:clause_end]
+    projected = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", clause))
+    hidden = [name for name, _ in keys if name not in projected]
+    hidden = list(dict.fromkeys(hidden))
+    if hidden:
+        tail = head[head.rfind("}"):]
+        if "*" in clause or re.match(r"(?i)\s*(DISTINCT|REDUCED)\b", clause) or re.search(r"(?i)\b(GROUP\s+BY|HAVING)\b", tail) \
+                or re.search(r"(?i)\bAS\b", clause):
+            return None
+        text = text[:clause_end].rstrip() + " " + " ".join(f"?{n}" for n in hidden) + " " + text[clause_end:]
+    return text, keys, len(hidden)
+
+
+def _find_word(text: str, word: str, start: int) -> int:
+    m = re.compile(rf"(?i)\b{word}\b").search(text, start)
+    return m.start() if m else -1
+
+
+def _column_key(terms: list[Term | None]):
+    """A sort key for the terms of one column in SPARQL order, or None if unsure."""
+    kinds = set()
+    for t in terms:
+        if t is not None and t.kind == "literal":
+            kinds.add((t.datatype, t.lang))
+    if not kinds:
+        return lambda t: (0, "") if t is None else (1 if t.kind == "bnode" else 2, t.value)
+    if all(dt in _NUMERIC and lang is None for dt, lang in kinds):
+        def number(t):
+            if t.datatype == XSD_NS + "integer":
+                return int(t.value)
+            if t.datatype == XSD_NS + "decimal":
+                return Decimal(t.value)
+            value = float(t.value)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(t.value)
+            return value
+        try:
+            cache = {t: number(t) for t in set(terms) if t is not None and t.kind == "literal"}
+        except (ValueError, ArithmeticError):
+            return None
+        return lambda t: (0, 0) if t is None else (1 if t.kind == "bnode" else 2, 0) if t.kind != "literal" else (3, cache[t])
+    if len(kinds) == 1:
+        dt, lang = next(iter(kinds))
+        if dt is None or (dt == XSD_NS + "date" and all(t is None or t.kind != "literal" or _DATE.fullmatch(t.value) for t in terms)):
+            return lambda t: (0, "") if t is None else ({"bnode": 1, "uri": 2}.get(t.kind, 3), t.value)
+    return None
+
+
+def _drop_last_columns(result: Result, count: int) -> None:
+    """Remove the last *count* columns (variables projected only to sort on)."""
+    keep = len(result.vars) - count
+    result.vars = result.vars[:keep]
+    if result.tsv_cells is not None:
+        result._cells = [row[:keep] for row in result.tsv_cells]
+    else:
+        result.rows = [row[:keep] for row in result.rows]
+
+
+class _CellKeys(dict):
+    """TSV cell → sort key of its term, each distinct cell computed once."""
+
+    def __init__(self, terms: "_TsvTerms", key):
+        super().__init__()
+        self.terms, self.key = terms, key
+
+    def __missing__(self, cell: str):
+        value = self[cell] = self.key(self.terms[cell])
+        return value
+
+
+def _sort_result(result: Result, keys: list[tuple[str, bool]]) -> bool:
+    """Sort *result*'s rows by *keys* as SPARQL ORDER BY would; False (and unsorted) when unsure."""
+    index = {n: i for i, n in enumerate(result.vars)}
+    if any(name not in index for name, _ in keys):
+        return False
+    cells = result.tsv_cells
+    terms = _TsvTerms()
+    funcs = []
+    for name, desc in keys:
+        i = index[name]
+        if cells is not None:
+            column = [terms[c] for c in {row[i] for row in cells}]
+        else:
+            column = [row[i] for row in result.rows]
+        key = _column_key(column)
+        if key is None:
+            return False
+        if cells is not None:
+            key = _CellKeys(terms, key).__getitem__
+        funcs.append((i, key, desc))
+    out = cells if cells is not None else list(result.rows)
+    # Stable sorts from the last key to the first; neighbouring keys of one direction in one pass.
+    groups: list[list] = []
+    for f in funcs:
+        if groups and groups[-1][0][2] == f[2]:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    for group in reversed(groups):
+        if len(group) == 1:
+            i, key, desc = group[0]
+            out.sort(key=lambda row: key(row[i]), reverse=desc)
+        else:
+            parts = [(i, key) for i, key, _ in group]
+            out.sort(key=lambda row: tuple([key(row[i]) for i, key in parts]), reverse=group[0][2])
+    if cells is None:
+        result.rows = out
+    return True
 
 
 def _with_prefixes(query: str) -> str:
@@ -262,19 +590,33 @@ class OxigraphStore(Store):
             raise FengongError(f"{path}: cannot read ({exc})") from None
 
     def _query(self, query: str, params: dict[str, Term]) -> Result:
-        subs = {ox.Variable(k): v.to_ox() for k, v in params.items()}
+        subs = {ox.Variable(k): v.to_ox() for k, v in params.items()} or None
+        split = _split_order_by(query)
         try:
-            res = self.ox.query(query, use_default_graph_as_union=True, substitutions=subs or None)
+            res = self.ox.query(split[0] if split else query, use_default_graph_as_union=True, substitutions=subs)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
+            if split is None:
+                raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
+            split, res = None, None  # report the error on the text as written
+        if res is None:
+            try:
+                res = self.ox.query(query, use_default_graph_as_union=True, substitutions=subs)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows = [tuple(Term.from_ox(sol[i]) for i in range(len(names))) for sol in res]
-            return Result(vars=names, rows=rows)
-        triples = [(Term.from_ox(t.subject), Term.from_ox(t.predicate), Term.from_ox(t.object)) for t in res]
-        return Result(vars=["subject", "predicate", "object"], triples=triples)
+            result = _solutions(res, lambda: self.ox.query(split[0] if split else query, use_default_graph_as_union=True, substitutions=subs))
+            if split is not None:
+                if not _sort_result(result, split[1]):
+                    # Not sure to order it as the engine would: let the engine do it.
+                    again = lambda: self.ox.query(query, use_default_graph_as_union=True, substitutions=subs)  # noqa: E731
+                    return _solutions(again(), again)
+                if split[2]:
+                    _drop_last_columns(result, split[2])
+            return result
+        # Oxigraph writes the triples in Rust; reading N-Triples back is much faster than Triple objects.
+        return Result.from_ntriples(res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
 
     def __len__(self) -> int:
         return len(self.ox)
@@ -317,6 +659,38 @@ class OxigraphStore(Store):
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.ox.named_graphs())
+
+
+def _solutions(res, again) -> Result:
+    """A SELECT result from Oxigraph, read from its own TSV writer (Python term objects are slow).
+
+    *again* runs the query anew, for what the TSV reader leaves to the object
+    interface: no variables, or RDF-star triple terms.
+    """
+    names = [v.value for v in res.variables]
+    if names:
+        data = res.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+        if "<<" not in data:
+            # Tabs and newlines inside literals are escaped: splitting is safe.
+            lines = data.split("\n")[1:-1]
+            cells = [[line] for line in lines] if len(names) == 1 else [line.split("\t") for line in lines]
+            return Result.from_tsv(names, cells)
+        res = again()
+    rows = [tuple(Term.from_ox(sol[i]) for i in range(len(names))) for sol in res]
+    return Result(vars=names, rows=rows)
+
+
+def _ntriples(data: str) -> list[tuple[Term, Term, Term]]:
+    """Triples from N-Triples text as Oxigraph writes it (one per line, single spaces)."""
+    get = _TsvTerms().__getitem__
+    out = []
+    for line in data.split("\n"):
+        if not line:
+            continue
+        s_end = line.index(" ")
+        p_end = line.index(" ", s_end + 1)
+        out.append((get(line[:s_end]), get(line[s_end + 1:p_end]), get(line[p_end + 1:-2])))
+    return out
 
 
 def _ox_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:

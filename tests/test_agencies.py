@@ -194,3 +194,39 @@ def test_posts_and_collectives_in_the_graph_classes():
                                       ("相关", False), ("东部", False)])
 def test_looks_like_actor(text, ok):
     assert looks_like_actor(text) is ok
+
+
+def test_declare_changes_what_the_registry_remembers():
+    # Answers are remembered; declaring a document's own place must change them.
+    reg = Registry.load()
+    before = (reg.resolve("青松县财政局", "doc-y").id, reg.lookup("县财政局", "doc-y"), reg.prefixes("doc-y"))
+    generation = reg.generation
+    reg.declare("doc-y", "county", "青松县")
+    assert reg.generation == generation + 1
+    assert before == ("doc-y-qing-song-xian-cai-zheng-ju", None, [])
+    assert reg.prefixes("doc-y") == ["青松县", "县"]
+    assert reg.resolve("青松县财政局", "doc-y").id == "doc-y-cai-zheng-ju"
+
+
+def test_remembered_answers_are_the_answers_of_a_fresh_registry():
+    asked = [("省发展改革委", "guangzhou", None), ("交通运输厅", "guangzhou", "省发展改革委"),
+             ("交通运输厅", "guangzhou", None), ("财政部", "gx", "国家发展改革委"),
+             ("保监局", "gx", "广西银监局"), ("各区政府", "guangzhou", "省发展改革委")]
+    reg = Registry.load()
+
+    def ask(r, surface, doc, prefix_from):
+        previous = r.resolve(prefix_from, doc) if prefix_from else None
+        return r.resolve(surface, doc, prefix_from=prefix_from, previous=previous).id
+
+    first = [ask(reg, *q) for q in asked]
+    again = [ask(reg, *q) for q in reversed(asked)][::-1]
+    fresh = [ask(Registry.load(), *q) for q in asked]
+    assert first == again == fresh == [
+        "gd-fa-zhan-gai-ge-wei", "gd-jiao-tong-yun-shu-ting", "guangzhou-jiao-tong-yun-shu-ting", "cn-finance",
+        "gx-insurance-regulation", "guangzhou-ge-qu-zheng-fu"]
+
+
+def test_split_actors_gives_a_new_list_each_time():
+    pieces = split_actors("财政厅、教育厅")
+    pieces.pop()
+    assert [p.surface for p in split_actors("财政厅、教育厅")] == ["财政厅", "教育厅"]

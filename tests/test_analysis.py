@@ -264,3 +264,174 @@ def test_rdflib_engine_gives_the_same_figures(memory_store, analysis):
     assert [(a.iri, a.leads, a.participations, a.load) for a in other.all_agencies] == \
            [(a.iri, a.leads, a.participations, a.load) for a in analysis.all_agencies]
     assert [a.iri for a in other.bottlenecks] == [a.iri for a in analysis.bottlenecks]
+
+
+# --- the vectorised figures against networkx's own ---------------------------------------------
+
+from fengong import analysis as _analysis  # noqa: E402
+
+
+def _matrices(store):
+    tables = _analysis._read_tables(store)
+    counts, weight = _analysis._projection_matrices(tables, load_rules()["projection_weights"])
+    return tables, counts, weight
+
+
+def test_sparse_projection_equals_the_networkx_projection(store, analysis):
+    tables, counts, weight = _matrices(store)
+    p = analysis.projection
+    assert tables.actors == sorted(p.nodes)
+    index = {a: i for i, a in enumerate(tables.actors)}
+    ties = _analysis._ties(counts)
+    assert ties.nnz == p.number_of_edges() == analysis.to_json()["projection"]["edges"]
+    for u, v, e in p.edges(data=True):
+        i, j = index[u], index[v]
+        assert weight[i, j] == weight[j, i] == e["weight"]
+        assert {k: int(c[i, j]) for k, c in counts.items()} == {k: e[k] for k in counts}
+
+
+def test_embedded_reader_equals_the_generic_reader(store, memory_store):
+    fast, slow = _analysis._read_tables(store), _analysis._read_tables(memory_store)
+    assert fast.actors == slow.actors and fast.tasks == slow.tasks
+    assert fast.actor_attrs == slow.actor_attrs and fast.task_years == slow.task_years
+    assert (fast.task_count, fast.deliverable_count) == (slow.task_count, slow.deliverable_count) == (66, 79)
+    key = lambda t: sorted(zip(t.edge_actor.tolist(), t.edge_task.tolist(), t.edge_lead.tolist()))
+    assert key(fast) == key(slow)
+    tasks = fast.tasks[:5]
+    assert _analysis._task_details(store, tasks) == _analysis._task_details(memory_store, tasks)
+
+
+def test_tables_keep_every_role_as_read(store, memory_store):
+    # The views need both roles of an actor that leads and joins one task; the figures count the lead only.
+    leads = {(a, t) for a, t in _analysis._rows(store, _analysis._A_LEADS)}
+    parts = {(a, t) for a, t in _analysis._rows(store, _analysis._A_PARTS)}
+    for st in (store, memory_store):
+        tables = _analysis._read_tables(st)
+        rows = {(tables.actors[i], tables.tasks[j], lead) for i, j, lead in
+                zip(tables.role_actor.tolist(), tables.role_task.tolist(), tables.role_lead.tolist())}
+        assert rows == {(a, t, True) for a, t in leads} | {(a, t, False) for a, t in parts}
+        kept = {(tables.actors[i], tables.tasks[j], lead) for i, j, lead in
+                zip(tables.edge_actor.tolist(), tables.edge_task.tolist(), tables.edge_lead.tolist())}
+        assert kept == {(a, t, lead) for a, t, lead in rows if lead or (a, t, True) not in rows}
+
+
+def test_structural_holes_match_networkx(analysis):
+    p = analysis.projection
+    nodes = sorted(p)
+    w = nx.to_scipy_sparse_array(p, nodelist=nodes, weight="weight", dtype=float)
+    constraint, effective = _analysis._structural_holes(w)
+    # networkx's per-node definition; its all-nodes sparse shortcut (networkx 3.6)
+    # divides by the wrong agency's strongest tie (networkx PR #8906), so it is not the reference.
+    want_c = nx.constraint(p, weight="weight")
+    want_e = nx.effective_size(p, nodes=nodes, weight="weight")
+    for i, n in enumerate(nodes):
+        if p.degree(n) == 0:
+            assert np.isnan(constraint[i]) and np.isnan(effective[i])
+        else:
+            assert constraint[i] == pytest.approx(want_c[n], abs=1e-12)
+            assert effective[i] == pytest.approx(want_e[n], abs=1e-12)
+            assert analysis.agency(n).effective_size == pytest.approx(want_e[n], abs=1e-9)
+
+
+def test_eigenvector_is_networkx_power_iteration(analysis):
+    p = analysis.projection
+    want = nx.eigenvector_centrality(p, weight="weight", max_iter=1000, tol=1e-6)
+    for a in analysis.all_agencies:
+        assert a.eigenvector == pytest.approx(want[a.iri], abs=1e-12)
+
+
+def _weighted_graph(seed: int = 7) -> nx.Graph:
+    """Three components (one isolated node) with integer distances, so float ties are exact in every engine."""
+    import random
+
+    rnd = random.Random(seed)
+    g = nx.gnm_random_graph(40, 110, seed=seed)
+    g.add_edges_from([(40, 41), (41, 42), (42, 43), (43, 40), (41, 43)])
+    g.add_node(44)
+    for _, _, d in g.edges(data=True):
+        d["distance"] = float(rnd.choice([1, 2, 3, 5]))
+    return g
+
+
+def _edge_arrays(g: nx.Graph):
+    rows, cols, dist = zip(*((u, v, d["distance"]) for u, v, d in g.edges(data=True)))
+    return np.array(rows), np.array(cols), np.array(dist)
+
+
+@pytest.mark.parametrize("engine", ["networkx", "igraph"])
+def test_exact_betweenness_equals_networkx(engine, monkeypatch):
+    if engine == "igraph":
+        pytest.importorskip("igraph")
+        monkeypatch.setattr(_analysis, "IGRAPH_ABOVE", -1)
+    g = _weighted_graph()
+    rows, cols, dist = _edge_arrays(g)
+    got, method = _analysis._betweenness(g.number_of_nodes(), rows, cols, dist, load_rules()["betweenness"], None, None, None)
+    want = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    assert method == "exact"
+    assert got == pytest.approx([want[i] for i in range(g.number_of_nodes())], abs=1e-12)
+
+
+def test_sampled_betweenness_is_stratified_and_engines_agree(monkeypatch):
+    g = _weighted_graph()
+    rows, cols, dist = _edge_arrays(g)
+    n = g.number_of_nodes()
+    cfg = {"exact_max_nodes": 10, "k": 20, "seed": 94}
+    nx_est, method = _analysis._betweenness(n, rows, cols, dist, cfg, None, None, None)
+    assert method == "sampled (k=20, seed=94)"
+    # the 5-node component is small enough to be exact; the 40-node one is sampled
+    exact = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    assert nx_est[40:] == pytest.approx([exact[i] for i in range(40, n)], abs=1e-12)
+    assert not np.allclose(nx_est[:40], [exact[i] for i in range(40)])
+    # k ≥ a component's size is exact again
+    full, method = _analysis._betweenness(n, rows, cols, dist, {**cfg, "k": 40}, None, None, None)
+    assert method == "exact" and full == pytest.approx([exact[i] for i in range(n)], abs=1e-12)
+    if _analysis._has_igraph():  # the same sources in igraph give the same estimate
+        monkeypatch.setattr(_analysis, "IGRAPH_ABOVE", -1)
+        ig_est, _ = _analysis._betweenness(n, rows, cols, dist, cfg, None, None, None)
+        assert ig_est == pytest.approx(nx_est, abs=1e-12)
+
+
+def test_projection_and_bipartite_are_built_on_demand(store, analysis):
+    a = analyze(store)
+    assert "projection" not in a.__dict__ and "bipartite" not in a.__dict__
+    housing = a.projection.nodes[HOUSING]
+    assert housing["overloaded"] is True and housing["load"] == a.agency(HOUSING).load
+    network = _analysis.to_networkx(store)
+    b = analyze(store, network=network)
+    assert b.network is network and b.bipartite.number_of_edges() == a.bipartite.number_of_edges() == 256
+
+
+def _graph_facts(g: nx.MultiDiGraph):
+    nodes = dict(g.nodes(data=True))
+    edges = sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in g.edges(keys=True, data=True))
+    return nodes, edges
+
+
+def test_to_networkx_reads_embedded_oxigraph_like_any_store(store, monkeypatch):
+    from fengong import network
+
+    fast = network.to_networkx(store)
+    monkeypatch.setattr(network, "OxigraphStore", type("NotOxigraph", (), {}))  # the generic queries, same store
+    slow = network.to_networkx(store)
+    assert _graph_facts(fast) == _graph_facts(slow)
+    assert fast.number_of_nodes() == 258 and fast.number_of_edges() == 406
+    assert fast.nodes["https://w3id.org/fengong/id/task/gzbf-2014-94-7"]["section_title"]
+
+
+def test_an_empty_store_gives_an_empty_analysis():
+    from fengong.store import OxigraphStore
+
+    a = analyze(OxigraphStore())
+    assert a.all_agencies == [] and a.counts["tasks"] == 0
+    assert a.to_json()["projection"] == {"nodes": 0, "edges": 0, "density": 0.0}
+
+
+def test_projection_from_the_tables_is_the_bipartite_projection(store, analysis):
+    from fengong.analysis import _project, bipartite_graph
+
+    old = _project(bipartite_graph(store), load_rules()["projection_weights"])
+    new = analysis.projection
+    assert list(new.nodes) == list(old.nodes)
+    assert list(new.edges(data=True)) == list(old.edges(data=True))  # same order, same attributes
+    for n, d in old.nodes(data=True):
+        assert {k: new.nodes[n][k] for k in d} == d

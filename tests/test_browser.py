@@ -1,7 +1,7 @@
 """Every kind of view opened in headless Chromium with the network cut off.
 
-Six page loads in all (agencies, full, a section, an agency, a city, the
-hostile synthetic plan). Each asserts: no request left the machine, no page
+Seven page loads in all (agencies, agencies capped at 10, full, a section, an
+agency, a city, the hostile synthetic plan). Each asserts: no request left the machine, no page
 error, no console error, as many nodes in the page's vis DataSet as in the
 view, a search selects and focuses the right node, and the screenshot is not blank.
 """
@@ -13,7 +13,7 @@ import pytest
 from fengong.viz.browser import offline_browser, open_view, png_colours
 from fengong.viz.page import write_view
 from fengong.viz.style import DIM_COLOUR
-from fengong.viz.views import build_view, load_context
+from fengong.viz.views import agencies_view, build_view, load_context
 
 from xss_plan import PAYLOAD, xss_store
 
@@ -93,6 +93,21 @@ def test_agencies_view(browser, built_dir, ctx):
         )
         assert dimmed and "发展改革委" in page.inner_text("#fg-details")
         assert screenshot_colours(page) > 100
+        assert_clean(report)
+
+
+def test_capped_agencies_view_names_the_agencies_it_leaves_out(browser, ctx, tmp_path):
+    view = agencies_view(ctx, "zh", agency_cap=10)
+    name, _, spec = view.omitted[0]
+    path = write_view(view, tmp_path / "agencies.html")
+    with open_view(browser, path) as (page, report):
+        assert node_count(page) == 10
+        assert "只画出负荷最高的 10 个单位（共 59 个）" in page.inner_text("#fg-legend")
+        assert search(page, name) == []
+        command = f"fengong viz --view agency {spec.split(':', 1)[1]}"
+        assert page.inner_text("#fg-status") == f"{name} 不在图中（只画出负荷最高的单位）；可用 {command} 查看"
+        assert search(page, "住房城乡建设厅") == [HOUSING]  # drawn agencies are found as before
+        assert page.inner_text("#fg-status") == "已找到：广西壮族自治区住房和城乡建设厅"
         assert_clean(report)
 
 

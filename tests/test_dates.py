@@ -241,3 +241,22 @@ def test_document_specific_clauses():
     c55 = split_deliverables(fields["五十五"])
     assert c55[1].due.wording == "2016年" and "“十三五”" in c55[1].text
     assert split_deliverables(fields["一"]) == [Clause("2020年", 0, 5, Due("2020年", D(2020, 12, 31), None, 2020, "year", "in"))]
+
+
+def test_find_dues_gives_a_new_list_each_time():
+    dues = find_dues("2015年出台,到2020年完成")
+    dues.clear()
+    assert [d.wording for d, _, _ in find_dues("2015年出台,到2020年完成")] == ["2015年", "到2020年"]
+
+
+@pytest.mark.parametrize(
+    "text, wordings",
+    [
+        ("“十三五”期间完成，2020年第三季度末验收", ["“十三五”期间", "2020年第三季度末"]),
+        ("6月底前完成，今年内启动", ["6月底前", "今年内"]),
+        ("年底前出台，3年内建成", ["年底前", "3年内"]),
+        ("健全工作机制", []),
+    ],
+)
+def test_find_dues_with_and_without_the_characters_dates_need(text, wordings):
+    assert [d.wording for d, _, _ in find_dues(text, ref_year=2016)] == wordings

@@ -398,3 +398,20 @@ def test_inline_span_points_inside_the_parenthetical(fixture_plans):
     assert line.strip().startswith("2.推进证照分离改革。（国家发展改革委牵头，教育部")
     before = plan.text[: a.span.char_start]
     assert before.endswith("（国家发展改革委牵头，")
+
+
+def test_classify_is_classify_text_placed_on_its_line():
+    from fengong.layouts import body, common
+
+    text = "一、目标\n（一）推进A（市发展改革委牵头）。牵头单位：市财政局；配合单位：市教育局\n责任人：张三\n"
+    for line in common.split_lines(text):
+        row, info = body.classify(line), body.classify_text(line.text)
+        assert row.heading == info.heading and row.text_start == line.start + info.text_start
+        assert row.text == line.text[info.text_start : info.text_end]
+        assert [(r.label, r.meaning, r.value, r.value_start - line.start) for r in row.runs] == list(info.runs)
+        assert row.parens == info.text_parens and row.unknown_label == info.unknown_label
+
+
+def test_inline_score_is_the_same_with_a_byte_order_mark():
+    text = doc("一、改革\n1.推进A。（发展改革委牵头，财政部配合）\n2.推进B。\n")
+    assert inline.score("\ufeff" + text) == inline.score(text) == 0.5

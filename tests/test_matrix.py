@@ -476,3 +476,178 @@ def test_display_width_counts_cjk_double():
     assert display_width("住房城乡建设厅") == 14
     assert display_width("各市、县(市、区)人民政府") == 24
     assert display_width("Finance") == 7
+
+
+# --- the sparse counting against the plain pair loops ---------------------------------------------
+
+# The single assignments query the matrix used before it was split (kept here as the reference).
+OLD_ASSIGNMENTS = """
+SELECT ?a ?rel ?t ?num ?sub ?plan WHERE {
+  VALUES ?rel { fg:leads fg:participatesIn }
+  ?a ?rel ?t .
+  OPTIONAL { ?t fg:number ?num }
+  OPTIONAL { ?t fg:subNumber ?sub }
+  OPTIONAL { ?t dcterms:isPartOf ?plan . ?plan a fg:Plan }
+}"""
+
+
+@pytest.fixture(scope="module")
+def multi_store(guangxi_plan):
+    from pathlib import Path
+
+    shenzhen = Path(__file__).parent / "fixtures" / "shenzhen-table.txt"
+    plans = [guangxi_plan, parse_text(HOSTILE_PLAN.replace("测试分工方案", "第二个方案"), "second.txt", jurisdiction="gx"),
+             parse_text(shenzhen.read_text(encoding="utf-8"), shenzhen.name)]
+    return OxigraphStore(store=build_store(plans))
+
+
+def reference_cells(roster, matrix):
+    """Counts and task numbers per cell by the plain per-task pair loops."""
+    index = {a.iri: i for i, a in enumerate(matrix.agencies)}
+    n = len(matrix)
+    counts = np.zeros((n, n), dtype=np.int64)
+    cells = {}
+    row_role, col_role = {"any": ("any", "any"), "co-lead": ("lead", "lead"), "lead-participant": ("lead", "participant")}[matrix.role]
+    for t in roster.tasks:
+        rows = t.actors if row_role == "any" else t.leads
+        cols = t.actors if col_role == "any" else (t.leads if col_role == "lead" else t.participants)
+        for r in rows:
+            for c in cols:
+                counts[index[r], index[c]] += 1
+                cells.setdefault((index[r], index[c]), []).append(t.key)
+    return counts, cells
+
+
+def test_task_keys_match_the_single_query(multi_store):
+    rows = multi_store.query(OLD_ASSIGNMENTS).dicts()
+    several = len({r["plan"] for r in rows}) > 1
+    from fengong.matrix import _task_key
+
+    want = {r["t"]: _task_key(r["plan"], r["num"], r["sub"], r["t"], several)[1] for r in rows}
+    roster = Roster.from_store(multi_store)
+    assert several and sorted(t.key for t in roster.tasks) == sorted(set(want.values()))
+    assert [t.key for t in roster.tasks][:2] == ["gzbf-2014-94:1", "gzbf-2014-94:2"]
+
+
+@pytest.mark.parametrize("role", ["any", "co-lead", "lead-participant"])
+def test_sparse_counts_equal_the_pair_loops(multi_store, role):
+    roster = Roster.from_store(multi_store)
+    m = roster.matrix(role, "load")
+    counts, cells = reference_cells(roster, m)
+    assert len(m) > 60 and np.array_equal(m.counts, counts) and m.counts.dtype == np.int64
+    got = {(i, j): list(m.tasks[i][j]) for i in range(len(m)) for j in range(len(m)) if m.tasks[i][j]}
+    assert got == cells
+    assert [list(map(list, row)) for row in m.tasks][0] == [cells.get((0, j), []) for j in range(len(m))]
+    assert m.nonzero() == sorted(cells)
+
+
+def test_co_assignment_and_partners_equal_the_loops(multi_store):
+    roster = Roster.from_store(multi_store)
+    pairs = {}
+    for t in roster.tasks:
+        members = sorted(t.actors)
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs[(members[x], members[y])] = pairs.get((members[x], members[y]), 0) + 1
+    assert roster.co_assignment_counts() == pairs
+    me = roster.find(HOUSING)
+    shared = {}
+    for t in roster.tasks:
+        mine = t.role_of(me.iri)
+        if mine is not None:
+            for other in t.actors - {me.iri}:
+                key = f"{mine}-{t.role_of(other)}"
+                shared.setdefault(other, {c.key: [] for c in COMBINATIONS})[key].append(t.key)
+    assert {p.agency.iri: {k: list(v) for k, v in p.tasks.items()} for p in roster.partners_of(me)} == shared
+
+
+# --- the busiest agencies only ---------------------------------------------------------------------
+
+
+def test_top_keeps_the_busiest_in_order_with_full_totals(any_matrix):
+    top = any_matrix.top(5)
+    busiest = sorted(any_matrix.agencies, key=lambda a: -a.load)[:5]
+    assert {a.iri for a in top.agencies} == {a.iri for a in busiest}
+    assert top.shown_of == (5, 59) and any_matrix.shown_of == (59, 59)
+    assert top.cell(HOUSING, DRC) == 25 and top.cell_tasks(HOUSING, DRC) == any_matrix.cell_tasks(HOUSING, DRC)
+    full = {a.iri: t for a, t in zip(any_matrix.agencies, any_matrix.totals())}
+    assert [full[a.iri] for a in top.agencies] == top.totals()
+    assert any_matrix.top(None) is any_matrix and any_matrix.top(0) is any_matrix and any_matrix.top(59) is any_matrix
+
+
+def test_html_shows_at_most_the_limit_and_says_so(any_matrix):
+    page = render_html(any_matrix, limit=10)
+    assert page.count("<tr data-i=") == 10
+    assert "仅显示负荷（牵头×2＋参加）最高的 10 个机构，共 59 个" in page and "fengong matrix --format csv" in page
+    assert 'title="住房城乡建设厅 × 发展改革委: 25 — 任务编号 1, 9, 27,' in page
+    already_cut = render_html(any_matrix.top(10))  # cut by --top: the page still says so
+    assert already_cut.count("<tr data-i=") == 10 and 'id="shown"' in already_cut
+    assert 'id="shown"' not in render_html(any_matrix) and render_html(any_matrix, limit=None).count("<tr data-i=") == 59
+
+
+def test_html_limit_note_in_english(roster):
+    page = render_html(roster.matrix("any", "load", "en"), limit=3)
+    assert "3 of 59 agencies: those of highest load" in page and page.count("<tr data-i=") == 3
+
+
+def test_heatmap_draws_at_most_the_limit_and_says_so(any_matrix):
+    svg = render_heatmap(any_matrix, "svg", limit=4).decode("utf-8")
+    assert "（4/59 个机构）" in svg and "<!-- 住房城乡建设厅 -->" in svg
+    labels = {a.label("zh") for a in any_matrix.agencies} - {a.label("zh") for a in any_matrix.top(4).agencies}
+    assert not any(f"<!-- {x} -->" in svg for x in labels)
+
+
+def test_xlsx_refuses_more_columns_than_excel_has(monkeypatch, any_matrix):
+    from fengong import matrix_writers
+
+    monkeypatch.setattr(matrix_writers, "XLSX_MAX_AGENCIES", 10)
+    with pytest.raises(FengongError, match="59 agencies do not fit in Excel's 11 columns; use --top N"):
+        matrix_writers.XlsxWriter().render(any_matrix)
+    assert load_workbook(io.BytesIO(matrix_writers.XlsxWriter().render(any_matrix.top(10))))["矩阵"].max_row == 11
+
+
+def test_roster_queries_are_plain_selects():
+    # fengong build may run them per document and concatenate the rows: no aggregates, order or limits.
+    from fengong.matrix import ROSTER_QUERIES
+
+    for name, query in ROSTER_QUERIES.items():
+        text = query.upper()
+        assert text.lstrip().startswith("SELECT ") and "DISTINCT" not in text, name
+        assert not re.search(r"\b(GROUP BY|ORDER BY|LIMIT|OFFSET|COUNT|SUM|MIN|MAX|SAMPLE|GROUP_CONCAT)\b", text), name
+
+
+def test_matrix_from_rows_gathered_plan_by_plan(multi_store):
+    # What fengong build may do: run each roster query on every plan's graph (with the shared
+    # and ontology graphs), concatenate the rows, and read the matrix from them.
+    import pyoxigraph as ox
+
+    from fengong.matrix import ROSTER_QUERIES
+    from fengong.rowstore import RowStore, plan_rows
+
+    graphs = list(multi_store.ox.named_graphs())
+    plans = [g for g in graphs if "/plan/" in g.value]
+    common = [q for g in graphs if g not in plans for q in multi_store.ox.quads_for_pattern(None, None, None, g)]
+    gathered: dict[str, tuple[list[str], list[tuple]]] = {}
+    for g in plans:
+        small = ox.Store()
+        small.extend([*multi_store.ox.quads_for_pattern(None, None, None, g), *common])
+        for q, (names, rows) in plan_rows(OxigraphStore(store=small), ROSTER_QUERIES.values()).items():
+            gathered.setdefault(q, (names, []))[1].extend(rows)
+    assert len(plans) == 3
+    from_rows = Roster.from_store(RowStore(shared=None, rows=gathered))
+    whole = Roster.from_store(multi_store)
+    assert repr(from_rows.agencies) == repr(whole.agencies) and from_rows.tasks == whole.tasks
+    for role in ("any", "lead-participant"):
+        assert np.array_equal(from_rows.matrix(role).counts, whole.matrix(role).counts)
+
+
+def test_plans_read_from_is_part_of_without_steps(multi_store):
+    # RDF made elsewhere may lack p-plan:isStepOfPlan: the plan then comes from dcterms:isPartOf.
+    import pyoxigraph as ox
+
+    step = ox.NamedNode("http://purl.org/net/p-plan#isStepOfPlan")
+    bare = ox.Store()
+    bare.extend(q for q in multi_store.ox if q.predicate != step)
+    without = Roster.from_store(OxigraphStore(store=bare))
+    assert without.tasks == Roster.from_store(multi_store).tasks
+    assert len({t.key.split(":")[0] for t in without.tasks}) == 3  # every task prefixed with its plan

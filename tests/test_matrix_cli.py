@@ -207,3 +207,27 @@ def test_bad_output_requests_exit_2(capsys, tmp_path, args, message):
 def test_unknown_role_is_a_usage_error(runner):
     result = runner.invoke(cli, ["matrix", "--role", "boss"])
     assert result.exit_code == 2 and "Invalid value for '--role'" in result.output
+
+
+def test_top_keeps_the_busiest_agencies(runner, tmp_path):
+    rows = csv_rows(run(runner, "--top", "3").stdout)
+    assert len(rows) == 4 and rows[0][1:] == ["住房城乡建设厅", "发展改革委", rows[0][3]]
+    assert cell(rows, "住房城乡建设厅", "发展改革委") == "25"
+    assert len(csv_rows(run(runner, "--top", "0").stdout)) == 60
+    run(runner, "--top", "4", "-o", "m.xlsx")
+    assert load_workbook(tmp_path / "m.xlsx")["矩阵"].max_row == 5
+
+
+def test_html_default_limit_and_explicit_top(runner, monkeypatch):
+    from fengong.commands import matrix as command
+
+    monkeypatch.setattr(command, "HTML_MAX_AGENCIES", 7)  # the Guangxi plan has only 59 agencies
+    page = run(runner, "--format", "html").stdout
+    assert page.count("<tr data-i=") == 7 and "最高的 7 个机构，共 59 个" in page
+    assert run(runner, "--format", "html", "--top", "0").stdout.count("<tr data-i=") == 59
+    assert run(runner, "--format", "html", "--top", "20").stdout.count("<tr data-i=") == 20
+
+
+def test_top_is_for_the_matrix_only(capsys):
+    code, err = exit_code_and_error(capsys, "--agency", "财政厅", "--top", "3")
+    assert code == 2 and "--top" in err

@@ -276,3 +276,36 @@ def test_load_rejects_wrong_columns(tmp_path):
     path.write_text("key,name\ncn,中国\n", encoding="utf-8")
     with pytest.raises(ValueError, match="expected columns"):
         Gazetteer.load(path)
+
+
+def _find_by_trying_every_length(gaz, text):
+    """find() as first written: at every position, every name length, longest first."""
+    names = {n: p for p in gaz for n in p.names if len(n) >= 2}
+    longest = max(map(len, names))
+    found, i = [], 0
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), 1, -1):
+            place = names.get(text[i : i + length])
+            if place is not None and not gaz._blocked(text, i, i + length):
+                found.append((place, i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def test_find_jumps_to_name_openers_without_missing_any(gaz):
+    import random
+
+    rnd = random.Random(5)
+    names = [n for p in gaz for n in p.names]
+    filler = "推进新型城镇化建设和金融安全重大新兴海关铁路局分行"
+    for _ in range(300):
+        text = "".join(rnd.choice(names) if rnd.random() < 0.4 else rnd.choice(filler) for _ in range(rnd.randint(0, 12)))
+        assert gaz.find(text) == _find_by_trying_every_length(gaz, text)
+
+
+def test_find_with_a_name_opening_with_a_pattern_character():
+    gaz = Gazetteer([Place("x", "[甲]-乙市", "[甲]-乙", "X", "prefecture", None, None, ("^丙",))])
+    assert [(s, e) for _, s, e in gaz.find("在[甲]-乙和^丙")] == [(1, 6), (7, 9)]

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from fengong.viz.style import BOTTLENECK_SHAPE, OVERLOADED_BORDER
 from fengong.viz.views import (
     ACTOR_TYPES,
     TASK_TYPES,
+    agencies_context,
     agencies_view,
     build_view,
     load_context,
@@ -33,6 +35,7 @@ from fengong.viz.views import (
 
 from xss_plan import NAME_PAYLOAD, PAYLOAD, xss_store
 
+FIXTURES = Path(__file__).parent / "fixtures"
 AG = "https://w3id.org/fengong/id/agency/"
 HOUSING = AG + "gx-housing"
 DRC = AG + "gx-drc"
@@ -125,6 +128,80 @@ def test_dense_projection_keeps_each_agencys_strongest_links(ctx):
     assert view.notes == ["连线过密：只画出最强的 100 条（共 412 条），每个单位先保留其最强的连线"]
     assert agencies_view(ctx, "en", cap=100).notes == [
         "dense network: the 100 strongest of 412 links are drawn, each agency's strongest first"]
+
+
+def test_agency_links_are_the_analysis_projection(ctx):
+    view = agencies_view(ctx, "zh", cap=10_000)
+    p = ctx.analysis.projection
+    assert {frozenset((e.source, e.target)) for e in view.edges} == {frozenset(pair) for pair in p.edges()}
+    for e in view.edges:
+        tie = p.edges[e.source, e.target]
+        facts = dict(e.facts)
+        assert facts["fact_weight"] == str(tie["weight"])  # role-weighted, as the analysis weighs it
+        assert facts["fact_shared_tasks"] == [ctx.task_ref(t) for t in tie["task_iris"]]
+        assert e.weight == len(tie["task_iris"])
+
+
+def test_agencies_view_draws_the_agencies_with_the_highest_load(ctx):
+    ranked = sorted((s for s in ctx.analysis.all_agencies if s.leads or s.participations), key=lambda s: -s.load)
+    assert len(ranked) == 59 and len(agencies_view(ctx, "en").nodes) == 59  # under AGENCY_CAP: every agency
+    view = agencies_view(ctx, "en", agency_cap=10)
+    assert [n.id for n in view.nodes] == [s.iri for s in ranked[:10]]
+    assert ranked[9].load > ranked[10].load  # no tie at the cut: "the top 10" is well defined
+    drawn = {n.id for n in view.nodes}
+    every = agencies_view(ctx, "en", cap=10_000).edges
+    assert {e.id for e in view.edges} == {e.id for e in every if e.source in drawn and e.target in drawn}
+    assert view.notes == ["10 of 59 agencies shown, those with the highest load; search finds the others"]
+    slugs = [s.iri.rsplit("/", 1)[-1] for s in ranked[10:]]
+    assert [spec for _, _, spec in view.omitted] == [f"agency:{slug}" for slug in slugs]
+    html = render_html(view)
+    assert "10 of 59 agencies shown" in html
+    data = page_data(html)
+    assert [n["id"] for n in data["nodes"]] == [s.iri for s in ranked[:10]]
+    name, keys, command = data["omitted"][0]
+    assert name == ranked[10].name_en and ranked[10].name_zh in keys
+    assert command == f"fengong viz --view agency {slugs[0]} --lang en"
+    assert resolve_agency(ctx, slugs[0]) == ranked[10].iri  # the command draws it
+    assert agencies_view(ctx, "zh", agency_cap=10).notes[0] == "只画出负荷最高的 10 个单位（共 59 个）；其余单位仍可搜索"
+
+
+@pytest.fixture(scope="module")
+def plans_nq(tmp_path_factory) -> bytes:
+    """Every fixture document and the bundled plan, built into one dataset (several plans)."""
+    from fengong.build import build, bundled_path
+
+    out = tmp_path_factory.mktemp("plans") / "out"
+    build([str(FIXTURES), str(bundled_path())], out, formats=["nq"], workers=1)
+    return (out / "plan.nq").read_bytes()
+
+
+def _stores(dataset: bytes):
+    from fengong.store import MemoryStore, OxigraphStore
+
+    for cls in (OxigraphStore, MemoryStore):
+        st = cls()
+        st.load_bytes(dataset, "nq")
+        yield st
+
+
+@pytest.mark.parametrize("plans", ["guangxi", "several"])
+def test_the_lean_agencies_context_draws_the_same_page(plans, request):
+    from fengong.build import bundled_dataset
+
+    dataset = bundled_dataset() if plans == "guangxi" else request.getfixturevalue("plans_nq")
+    for st in _stores(dataset):
+        lean, full = agencies_context(st), load_context(st)
+        assert lean.graph is None and full.graph is not None
+        if plans == "several":
+            assert len(full.plans) > 1
+        for lang in ("zh", "en"):
+            for caps in ({}, {"agency_cap": 10}, {"cap": 20}, {"agency_cap": 12, "cap": 15}):
+                assert render_html(agencies_view(lean, lang, **caps)) == render_html(agencies_view(full, lang, **caps))
+
+
+def test_lean_agencies_context_without_an_analysis_is_the_full_context(store):
+    ctx = agencies_context(store, None)
+    assert ctx.graph is not None and ctx.analysis is None
 
 
 def test_agency_view_is_one_departments_ego_network(ctx, store):
@@ -319,6 +396,8 @@ def test_large_views_get_precomputed_positions_and_no_physics(ctx, monkeypatch):
     assert big["options"]["physics"]["enabled"] is False
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in big["nodes"])
     assert len({(n["x"], n["y"]) for n in big["nodes"]}) == 257
+    full = build_view(ctx, "full")
+    assert page_mod.positions(full) == page_mod.positions(full)  # pages do not change from run to run
 
 
 # --- fengong viz ---------------------------------------------------------------------
@@ -334,6 +413,18 @@ def test_viz_writes_one_page_and_nothing_else(runner, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["viz", "--view", "section:2", "--lang", "en", "-o", "-"])
     assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
     assert "<h1>Section 2: 有序推进农业转移人口市民化</h1>" in result.stdout
+
+
+def test_viz_agencies_reads_no_projection(runner, tmp_path, monkeypatch, store):
+    # The agencies view comes from the analysis' tables; the page is the full context's page.
+    import fengong.viz.views as views_mod
+
+    expected = render_html(agencies_view(load_context(store), "zh"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(views_mod, "to_networkx", lambda store: pytest.fail("agencies view read the projection"))
+    result = runner.invoke(cli, ["viz", "--view", "agencies"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "agencies.html").read_text(encoding="utf-8") == expected
 
 
 @pytest.mark.parametrize("args, message", [

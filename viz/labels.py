@@ -69,6 +69,14 @@ CHROME: dict[str, tuple[str, str]] = {
         "连线过密：只画出最强的 {shown} 条（共 {total} 条），每个单位先保留其最强的连线",
         "dense network: the {shown} strongest of {total} links are drawn, each agency's strongest first",
     ),
+    "agencies_capped": (
+        "只画出负荷最高的 {shown} 个单位（共 {total} 个）；其余单位仍可搜索",
+        "{shown} of {total} agencies shown, those with the highest load; search finds the others",
+    ),
+    "not_drawn": (
+        "{name} 不在图中（只画出负荷最高的单位）；可用 {command} 查看",
+        "{name} is not drawn (only the agencies with the highest load are); draw it with {command}",
+    ),
     "positions_fixed": ("节点较多：位置已预先计算，物理模拟关闭", "many nodes: positions precomputed, physics off"),
     "page_omitted": ("{nodes} 个节点，过大未生成；可用 {command} 生成", "{nodes} nodes: too large, not written; draw it with {command}"),
     # fact names in tooltips and the details panel

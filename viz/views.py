@@ -3,7 +3,9 @@
 A view is plain data (:class:`View` of :class:`Node` and :class:`Edge`),
 built from the one projection of the store (:func:`fengong.network.to_networkx`)
 plus the agency measures of :func:`fengong.analysis.analyze`; how it is drawn
-is :mod:`fengong.viz.page`'s business. The views:
+is :mod:`fengong.viz.page`'s business. The agencies view alone can be drawn
+from :func:`agencies_context`, which reads the analysis' tables and the tasks
+instead of the whole projection (a corpus' projection takes seconds). The views:
 
 ``full``
     every task (targets and work requirements too), every actor with a task,
@@ -11,7 +13,9 @@ is :mod:`fengong.viz.page`'s business. The views:
 ``agencies``
     the agency collaboration network: agencies joined by the tasks they share,
     sized by load, coloured by kind, overloaded agencies and bottlenecks marked;
-    a dense projection is cut to the strongest links, each agency's own strongest
+    at most the :data:`AGENCY_CAP` agencies with the highest load are drawn (the
+    others stay searchable: the page names the command that draws one), and a
+    dense projection is cut to the strongest links, each agency's own strongest
     first (:data:`EDGE_CAP`, :data:`EDGE_BUDGET_PER_NODE`, :data:`EDGE_KEEP_PER_NODE`);
 ``agency:NAME``
     one agency's ego network: its tasks, their deliverables and deadlines, its partners;
@@ -30,12 +34,14 @@ is :mod:`fengong.viz.page`'s business. The views:
 from __future__ import annotations
 
 import difflib
+import inspect
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .. import FengongError
 from ..network import to_networkx
@@ -49,6 +55,7 @@ __all__ = [
     "View",
     "Context",
     "load_context",
+    "agencies_context",
     "build_view",
     "parse_spec",
     "full_view",
@@ -63,6 +70,7 @@ __all__ = [
     "SPEC_EXAMPLES",
     "TASK_TYPES",
     "ACTOR_TYPES",
+    "AGENCY_CAP",
     "EDGE_CAP",
     "EDGE_KEEP_PER_NODE",
     "EDGE_BUDGET_PER_NODE",
@@ -77,6 +85,13 @@ ROLE_OF = {"leads": "lead", "participatesIn": "participant"}
 #: An example argument per view kind, for error messages and help.
 SPEC_EXAMPLES = {"agency": "住房城乡建设厅", "section": "2", "city": "南宁市"}
 
+#: The agencies view draws at most this many agencies, those with the highest load (the legend
+#: says "N of M agencies shown"; search names the others and the command that draws one).
+#: Measured on 2 busy cores, synthetic networks of N agencies and 2N links: headless Chromium
+#: (software rendering) is ready in 4–5 s from 1,000 to 3,000 agencies, but the layout costs
+#: 1.9 s CPU at 1,500 and 5.2 s at 3,000, the page grows by 3 MB per 1,000 agencies, and
+#: past ~1,500 the labels merge into a hairball at every zoom level.
+AGENCY_CAP = 1500
 #: The agencies view draws at most max(EDGE_CAP, EDGE_BUDGET_PER_NODE × agencies) links.
 #: Each agency first gets its strongest link, then its second … up to EDGE_KEEP_PER_NODE,
 #: while the budget lasts; the strongest remaining links fill the rest.
@@ -144,6 +159,8 @@ class View:
     groups: bool = False  # offer "group by section"
     edge_total: int | None = None
     source: str = ""  # the plan's title, or how many plans
+    #: agencies left out of a capped agencies view: (display name, search keys, view spec that draws it)
+    omitted: list[tuple[str, list[str], str]] = field(default_factory=list)
 
     @property
     def years(self) -> list[int]:
@@ -173,7 +190,10 @@ class Context:
     Build it with :func:`load_context`; every view of one page set shares it.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, extra: list[dict], analysis: Any = None):
+    def __init__(self, graph: nx.MultiDiGraph | None, extra: list[dict], analysis: Any = None, *,
+                 nodes: dict[str, dict] | None = None, edges=None):
+        # *nodes* and *edges* ((u, v, relation, basis) tuples) instead of *graph*: a lean
+        # context that holds only what some views need (see :func:`agencies_context`).
         self.graph = graph
         self.analysis = analysis
         self.stats = {a.iri: a for a in analysis.agencies} if analysis is not None else {}
@@ -188,10 +208,17 @@ class Context:
                 self.kind[x] = _local(row["kind"])
             if row.get("ptype"):
                 self.place_type[x] = _local(row["ptype"])
+        if graph is not None:
+            nodes = dict(graph.nodes(data=True))
+            edges = ((u, v, d["relation"], d.get("basis")) for u, v, d in graph.edges(data=True))
+        #: node → its attributes (a plain dict: networkx's node view costs a call per lookup)
+        self.node: dict[str, dict] = nodes
+        node = self.node
         self.tasks = sorted(
-            (n for n, d in graph.nodes(data=True) if d.get("type") in TASK_TYPES),
-            key=lambda t: (graph.nodes[t].get("plan", ""), graph.nodes[t].get("number", 0), graph.nodes[t].get("sub_number", 0)),
+            (n for n, d in node.items() if d.get("type") in TASK_TYPES),
+            key=lambda t: (node[t].get("plan", ""), node[t].get("number", 0), node[t].get("sub_number", 0)),
         )
+        self.position = {t: i for i, t in enumerate(self.tasks)}  # task → its place in ``tasks``
         self.actors_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # task → [(actor, relation)]
         self.tasks_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # actor → [(task, relation)]
         self.deliverables_of: dict[str, list[str]] = defaultdict(list)
@@ -199,23 +226,22 @@ class Context:
         self.places_of: dict[str, list[str]] = defaultdict(list)
         self.mentioned_by: dict[str, list[str]] = defaultdict(list)  # place → tasks
         self.basis: dict[tuple[str, str, str], str] = {}
-        for u, v, d in graph.edges(data=True):
-            rel = d["relation"]
+        for u, v, rel, basis in edges:
             if rel in ROLE_OF:
                 self.actors_of[v].append((u, rel))
                 self.tasks_of[u].append((v, rel))
-                if d.get("basis"):
-                    self.basis[(u, rel, v)] = d["basis"]
+                if basis:
+                    self.basis[(u, rel, v)] = basis
             elif rel == "hasDeliverable":
                 self.deliverables_of[u].append(v)
                 self.task_of[v] = u
             elif rel == "mentionsPlace":
                 self.places_of[u].append(v)
                 self.mentioned_by[v].append(u)
-        self.plans = sorted({graph.nodes[t].get("plan") for t in self.tasks if graph.nodes[t].get("plan")})
+        self.plans = sorted({node[t].get("plan") for t in self.tasks if node[t].get("plan")})
         titles: dict[int, set[str]] = defaultdict(set)
         for t in self.tasks:
-            d = graph.nodes[t]
+            d = node[t]
             if "section" in d:
                 titles[d["section"]].add(d.get("section_title", ""))
         #: section number → its title (the first plan's, when plans differ)
@@ -224,14 +250,14 @@ class Context:
     # --- names ---------------------------------------------------------------
     def name(self, node: str, lang: str) -> str:
         """Short display name of an actor or place in *lang* (Chinese when there is no English)."""
-        d = self.graph.nodes[node]
+        d = self.node[node]
         if lang == "en" and d.get("name_en"):
             return d["name_en"]
         return d.get("label") or d.get("name_zh") or node
 
     def names(self, node: str) -> list[str]:
         """Every distinct official name (zh full, zh short, en), for the tooltip head."""
-        d = self.graph.nodes[node]
+        d = self.node[node]
         out = []
         for key in ("name_zh", "label", "name_en"):
             if d.get(key) and d[key] not in out:
@@ -240,7 +266,7 @@ class Context:
 
     def task_ref(self, task: str) -> str:
         """How a task is cited in lists: ``(十七) 实施差别化落户政策``."""
-        d = self.graph.nodes[task]
+        d = self.node[task]
         return d.get("label") or f"({d.get('numeral', '')}) {d.get('title', '')}"
 
     def section_label(self, n: int) -> str:
@@ -250,7 +276,7 @@ class Context:
 
     def source(self, lang: str = "zh") -> str:
         """What the views are drawn from: the plan's title, or the number of plans."""
-        titles = sorted({self.graph.nodes[t].get("plan_title", "") for t in self.tasks} - {""})
+        titles = sorted({self.node[t].get("plan_title", "") for t in self.tasks} - {""})
         if len(self.plans) == 1 and titles:
             return titles[0]
         return chrome("n_plans", lang, n=len(self.plans))
@@ -263,6 +289,91 @@ def load_context(store: Store, analysis: Any = "auto") -> Context:
     :func:`fengong.analysis.analyze` when that module is installed; ``None`` draws
     without measures (no agencies view).
     """
+    graph = to_networkx(store)
+    if analysis == "auto":
+        try:
+            from ..analysis import analyze
+        except ImportError:
+            analysis = None
+        else:
+            # The analysis builds its projection from the same projection of the store: read it once.
+            takes_network = "network" in inspect.signature(analyze).parameters
+            analysis = analyze(store, network=graph) if takes_network else analyze(store)
+    return Context(graph, store.query(_EXTRA).dicts(), analysis)
+
+
+# What the agencies view reads besides the analysis, shaped for embedded Oxigraph like
+# fengong.network's reads (hash joins of single patterns; no task text decoded): the
+# same tasks as the projection's (those with number, numeral, label and plan). Their
+# labels cost 0.1 s more here at 65,000 tasks, where a second query for the tasks the
+# drawn links share took 1 s. (A dict, not module constants: fengong.rowstore gathers
+# the module's plain SELECT constants per document; other stores run
+# fengong.network's plain queries, which it gathers already.)
+_LEAN = {
+    "tasks": """SELECT ?t ?number ?sub ?plan ?s ?year ?label WHERE {
+  { SELECT ?t WHERE { ?t a fg:Task } }
+  { SELECT ?t ?number WHERE { ?t fg:number ?number } }
+  { SELECT DISTINCT ?t WHERE { ?t fg:numeral ?numeral } }
+  { SELECT ?t ?label WHERE { ?t rdfs:label ?label } }
+  { SELECT ?t ?plan WHERE { ?t dcterms:isPartOf ?plan } }
+  OPTIONAL { SELECT ?t ?sub WHERE { ?t fg:subNumber ?sub } }
+  OPTIONAL { SELECT ?t ?s WHERE { ?t fg:inSection ?s } }
+  OPTIONAL { SELECT ?t ?year WHERE { { SELECT DISTINCT ?t WHERE { ?t fg:dueBy ?due } } { SELECT ?t ?year WHERE { ?t fg:dueYear ?year } } } }
+}""",
+}
+
+
+def _lean_nodes(store: Store, analysis: Any) -> dict[str, dict]:
+    """Actors and tasks with the attributes of :func:`fengong.network.to_networkx` that the agencies view reads."""
+    from .. import network as net
+    from ..store import OxigraphStore
+
+    nodes: dict[str, dict] = {}
+    if not isinstance(store, OxigraphStore):  # the projection's own queries (fengong.rowstore gathers them)
+        for row in store.query(net._TASKS).dicts():
+            nodes.setdefault(row["t"], {}).update(net._attrs(row, net._TASK_NAMES, ints=net._TASK_INTS))
+        actors = store.query(net._ACTORS).dicts()
+    else:
+        plans = {p["iri"]: p["title"] for p in analysis.plans if p.get("title")}
+        sections = {s: (int(n), title) for s, n, title in net._ox_rows(store, net._EMBEDDED["sections"])}
+        rows = sorted(net._ox_rows(store, _LEAN["tasks"]), key=lambda r: r[0])  # ties in plan order: by IRI
+        if any(row[3] not in plans for row in rows):
+            plans = dict(net._ox_rows(store, net._EMBEDDED["plans"]))
+        for t, number, sub, plan, s, year, label in rows:
+            d = nodes.setdefault(t, {"type": "Task"})
+            d["number"] = int(number)
+            d["plan"] = plan
+            d["label"] = label
+            if sub is not None:
+                d["sub_number"] = int(sub)
+            if s in sections:
+                d["section"], d["section_title"] = sections[s]
+            if plans.get(plan) is not None:
+                d["plan_title"] = plans[plan]
+            if year is not None:
+                d["due_year"] = int(year)
+        actors = net._ox_dicts(store, net._ACTORS)
+    for row in actors:
+        attrs = net._attrs(row, {"type": "type", "zh": "name_zh", "en": "name_en", "short": "label"})
+        attrs.setdefault("label", row["zh"])
+        nodes.setdefault(row["a"], {}).update(attrs)
+    return nodes
+
+
+def agencies_context(store: Store, analysis: Any = "auto") -> Context:
+    """A lean :class:`Context` for :func:`agencies_view` alone: actors, tasks and who leads or
+    joins which, from the analysis' own tables, without :func:`fengong.network.to_networkx`.
+
+    It draws the same agencies view as :func:`load_context`; other views need the full
+    context. *analysis* as for :func:`load_context` (without one, or without its tables,
+    this is :func:`load_context`).
+
+    >>> from fengong.store import open_store
+    >>> st = open_store()
+    >>> lean, full = agencies_context(st), load_context(st)
+    >>> agencies_view(lean, "en") == agencies_view(full, "en")
+    True
+    """
     if analysis == "auto":
         try:
             from ..analysis import analyze
@@ -270,7 +381,20 @@ def load_context(store: Store, analysis: Any = "auto") -> Context:
             analysis = None
         else:
             analysis = analyze(store)
-    return Context(to_networkx(store), store.query(_EXTRA).dicts(), analysis)
+    tables = getattr(analysis, "tables", None)
+    if tables is None or getattr(tables, "role_actor", None) is None:
+        return load_context(store, analysis)
+    nodes = _lean_nodes(store, analysis)
+    actors, tasks = tables.actors, tables.tasks
+    # As the projection: an edge joins an actor and a task of the graph, once per relation.
+    i, j, lead = tables.role_actor, tables.role_task, tables.role_lead
+    if len(i):
+        keep = np.array([a in nodes for a in actors])[i] & np.array([t in nodes for t in tasks])[j]
+        key = np.unique((i[keep] * len(tasks) + j[keep]) * 2 + lead[keep])
+        i, j, lead = key // 2 // len(tasks), key // 2 % len(tasks), key % 2 == 1
+    rel = ("participatesIn", "leads")
+    edges = [(actors[a], tasks[t], rel[r], None) for a, t, r in zip(i.tolist(), j.tolist(), lead.tolist())]
+    return Context(None, store.query(_EXTRA).dicts(), analysis, nodes=nodes, edges=edges)
 
 
 # --- nodes and edges ------------------------------------------------------------
@@ -286,8 +410,7 @@ def _due(d: dict) -> str | None:
 
 
 def _task_node(ctx: Context, t: str, lang: str) -> Node:
-    g = ctx.graph
-    d = g.nodes[t]
+    d = ctx.node[t]
     numeral = d.get("numeral", "")
     sub = f"-{d['sub_number']}" if d.get("sub_number") else ""
     title = d.get("title") or d.get("text", "")
@@ -295,7 +418,7 @@ def _task_node(ctx: Context, t: str, lang: str) -> Node:
     parts = [ctx.name(a, lang) for a, rel in ctx.actors_of[t] if rel == "participatesIn"]
     delivs = []
     for x in ctx.deliverables_of[t]:
-        dd = g.nodes[x]
+        dd = ctx.node[x]
         due = _due(dd)
         delivs.append(f"{dd.get('label', '')} — {due}" if due else dd.get("label", ""))
     facts: list[tuple[str, Any]] = [
@@ -326,8 +449,7 @@ def _measure(value) -> str:
 
 
 def _actor_node(ctx: Context, a: str, lang: str) -> Node:
-    g = ctx.graph
-    d = g.nodes[a]
+    d = ctx.node[a]
     tasks = ctx.tasks_of[a]
     kind = ctx.kind.get(a)
     facts: list[tuple[str, Any]] = [("fact_type", term_label(d["type"], lang))]
@@ -357,7 +479,7 @@ def _actor_node(ctx: Context, a: str, lang: str) -> Node:
             ("fact_lead_count", str(sum(1 for _, rel in tasks if rel == "leads"))),
             ("fact_participation_count", str(sum(1 for _, rel in tasks if rel == "participatesIn"))),
         ]
-    task_nodes = [g.nodes[t] for t, _ in tasks]
+    task_nodes = [ctx.node[t] for t, _ in tasks]
     return Node(
         id=a, type=d["type"], label=ctx.name(a, lang), names=ctx.names(a), facts=facts,
         search=ctx.names(a) + ctx.alt.get(a, []) + [_local(a)],
@@ -369,9 +491,9 @@ def _actor_node(ctx: Context, a: str, lang: str) -> Node:
 
 
 def _deliverable_node(ctx: Context, x: str, lang: str) -> Node:
-    d = ctx.graph.nodes[x]
+    d = ctx.node[x]
     task = ctx.task_of.get(x)
-    td = ctx.graph.nodes[task] if task else {}
+    td = ctx.node[task] if task else {}
     facts: list[tuple[str, Any]] = [("fact_type", term_label("Deliverable", lang)), ("fact_text", d.get("label", ""))]
     if _due(d):
         facts.append(("fact_due", _due(d)))
@@ -386,7 +508,7 @@ def _deliverable_node(ctx: Context, x: str, lang: str) -> Node:
 
 
 def _place_node(ctx: Context, p: str, lang: str) -> Node:
-    d = ctx.graph.nodes[p]
+    d = ctx.node[p]
     tasks = ctx.mentioned_by[p]
     facts: list[tuple[str, Any]] = [("fact_type", term_label("Place", lang))]
     if ctx.place_type.get(p):
@@ -394,7 +516,7 @@ def _place_node(ctx: Context, p: str, lang: str) -> Node:
     if d.get("division_code"):
         facts.append(("fact_code", d["division_code"]))
     facts.append(("fact_tasks", [ctx.task_ref(t) for t in tasks]))
-    tds = [ctx.graph.nodes[t] for t in tasks]
+    tds = [ctx.node[t] for t in tasks]
     return Node(
         id=p, type="Place", label=ctx.name(p, lang), names=ctx.names(p), facts=facts,
         search=ctx.names(p) + ctx.alt.get(p, []) + ([d["division_code"]] if d.get("division_code") else []),
@@ -404,7 +526,7 @@ def _place_node(ctx: Context, p: str, lang: str) -> Node:
 
 
 def _node(ctx: Context, n: str, lang: str) -> Node:
-    t = ctx.graph.nodes[n]["type"]
+    t = ctx.node[n]["type"]
     if t in TASK_TYPES:
         return _task_node(ctx, n, lang)
     if t in ACTOR_TYPES:
@@ -417,10 +539,10 @@ def _node(ctx: Context, n: str, lang: str) -> Node:
 def _task_edge(ctx: Context, u: str, rel: str, v: str, lang: str) -> Edge:
     """An edge touching a task (*v* for actor edges, *u* otherwise): its facets are the task's."""
     task = v if rel in ROLE_OF else u
-    td = ctx.graph.nodes[task]
+    td = ctx.node[task]
     years = [td["due_year"]] if "due_year" in td else []
-    if rel == "hasDeliverable" and "due_year" in ctx.graph.nodes[v]:
-        years = [ctx.graph.nodes[v]["due_year"]]
+    if rel == "hasDeliverable" and "due_year" in ctx.node[v]:
+        years = [ctx.node[v]["due_year"]]
     facts: list[tuple[str, Any]] = [("fact_type", term_label(rel, lang))]
     if (u, rel, v) in ctx.basis:
         facts.append(("fact_basis", term_label(ctx.basis[(u, rel, v)], lang)))
@@ -491,44 +613,97 @@ def _cap_edges(edges: list[Edge], cap: int = EDGE_CAP, keep: int = EDGE_KEEP_PER
     return sorted(chosen.values(), key=lambda e: (-e.weight, e.source, e.target))
 
 
-def agencies_view(ctx: Context, lang: str = "zh", cap: int | None = None) -> View:
-    """The agency collaboration network, from the analysis' weighted projection."""
+def _ties(ctx: Context, agencies: list[str]) -> dict[tuple[str, str], int]:
+    """Pairs (u, v), u < v, of *agencies* that share tasks → how many they share.
+
+    A sparse agency × task product, not a Python loop over every pair of every
+    task: a big projection shares hundreds of thousands of tasks.
+    """
+    from scipy.sparse import coo_matrix, triu
+
+    index = {a: i for i, a in enumerate(agencies)}
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for a in agencies:
+        for t in {t for t, _ in ctx.tasks_of[a]}:
+            rows.append(index[a])
+            cols.append(columns.setdefault(t, len(columns)))
+    m = coo_matrix(([1] * len(rows), (rows, cols)), shape=(len(agencies), len(columns))).tocsr()
+    shared = triu(m @ m.T, k=1).tocoo()
+    out = {}
+    for i, j, n in zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist()):
+        u, v = sorted((agencies[i], agencies[j]))
+        out[(u, v)] = n
+    return out
+
+
+def _tie(ctx: Context, u: str, v: str, roles: dict[str, dict[str, str]]) -> tuple[list[str], float | None]:
+    """The tasks *u* and *v* share, in plan order, and their role-weighted tie (the analysis'
+    ``projection_weights``; a lead wins over a participation of the same agency), None without rules.
+
+    *roles* caches each agency's task → role.
+    """
+    for a in (u, v):
+        if a not in roles:
+            mine: dict[str, str] = {}
+            for t, rel in ctx.tasks_of[a]:
+                if mine.get(t) != "lead":
+                    mine[t] = ROLE_OF[rel]
+            roles[a] = mine
+    ru, rv = roles[u], roles[v]
+    shared = sorted(ru.keys() & rv.keys(), key=ctx.position.__getitem__)
+    weights = (getattr(ctx.analysis, "rules", None) or {}).get("projection_weights")
+    weight = sum(weights["-".join(sorted((ru[t], rv[t])))] for t in shared) if weights else None
+    return shared, weight
+
+
+def agencies_view(ctx: Context, lang: str = "zh", cap: int | None = None, agency_cap: int | None = None) -> View:
+    """The agency collaboration network, from the analysis' weighted projection.
+
+    Draws the *agency_cap* (default :data:`AGENCY_CAP`) agencies with the highest load and
+    at most *cap* links among them (default: max(:data:`EDGE_CAP`,
+    :data:`EDGE_BUDGET_PER_NODE` × agencies drawn)); the agencies left out are
+    listed in :attr:`View.omitted` so that the page's search can name them.
+    """
     if ctx.analysis is None:
         raise FengongError("agencies view: needs fengong.analysis, which is not installed")
-    g = ctx.graph
-    nodes = []
-    for stats in ctx.analysis.all_agencies or ctx.analysis.agencies:
-        if stats.iri not in g or not (stats.leads or stats.participations):
-            continue
-        nodes.append(_actor_node(ctx, stats.iri, lang))
-    keep = {n.id for n in nodes}
-    edges = []
-    for u, v, data in ctx.analysis.projection.edges(data=True):
-        if u not in keep or v not in keep:
-            continue
-        shared = [t for t in data.get("task_iris", data.get("tasks", ())) if t in g]
-        tds = [g.nodes[t] for t in shared]
-        facts: list[tuple[str, Any]] = [("fact_shared_tasks", [ctx.task_ref(t) for t in shared])]
-        if "weight" in data:
-            facts.insert(0, ("fact_weight", _measure(data["weight"])))
-        edges.append(Edge(
-            u, v, "collaborates", weight=float(len(shared) or data.get("weight", 1)), facts=facts,
-            sections=sorted({td["section"] for td in tds if "section" in td}),
-            years=sorted({td["due_year"] for td in tds if "due_year" in td}),
-        ))
+    # Highest load first; a stable sort keeps the analysis' own order among equal loads.
+    ranked = sorted((s for s in ctx.analysis.all_agencies or ctx.analysis.agencies
+                     if s.iri in ctx.node and (s.leads or s.participations)), key=lambda s: -s.load)
+    drawn = [s.iri for s in ranked[: AGENCY_CAP if agency_cap is None else agency_cap]]
+    nodes = [_actor_node(ctx, a, lang) for a in drawn]
+    edges = [Edge(u, v, "collaborates", weight=float(n)) for (u, v), n in _ties(ctx, drawn).items()]
     total = len(edges)
-    edges = _cap_edges(edges, cap if cap is not None else max(EDGE_CAP, EDGE_BUDGET_PER_NODE * len(nodes)))
+    chosen = _cap_edges(edges, cap if cap is not None else max(EDGE_CAP, EDGE_BUDGET_PER_NODE * len(nodes)))
+    # Tooltips and facets only for the links drawn: a big projection shares hundreds of thousands of tasks.
+    first: dict[str, tuple] = {}
+    roles: dict[str, dict[str, str]] = {}
+    for edge in chosen:
+        shared, weight = _tie(ctx, edge.source, edge.target, roles)
+        first[edge.id] = (edge.source, ctx.position[shared[0]], edge.target)
+        tds = [ctx.node[t] for t in shared]
+        edge.facts = [("fact_shared_tasks", [ctx.task_ref(t) for t in shared])]
+        if weight is not None:
+            edge.facts.insert(0, ("fact_weight", _measure(weight)))
+        edge.sections = sorted({td["section"] for td in tds if "section" in td})
+        edge.years = sorted({td["due_year"] for td in tds if "due_year" in td})
+    # Uncut, the links keep the order of the analysis' projection (networkx's: by agency, then by first shared task).
+    edges = chosen if len(chosen) < total else sorted(chosen, key=lambda e: first[e.id])
     notes = []
+    omitted = [(ctx.name(s.iri, lang), ctx.names(s.iri) + ctx.alt.get(s.iri, []) + [_local(s.iri)], f"agency:{_local(s.iri)}")
+               for s in ranked[len(drawn):]]
+    if omitted:
+        notes.append(chrome("agencies_capped", lang, shown=len(drawn), total=len(ranked)))
     if len(edges) < total:
         notes.append(chrome("edges_capped", lang, shown=len(edges), total=total))
     return View("agencies", "agencies", chrome("title_agencies", lang), lang, nodes, edges, notes=notes, legend="kinds",
-                sections=_sections(ctx, nodes), edge_total=total, source=ctx.source(lang))
+                sections=_sections(ctx, nodes), edge_total=total, source=ctx.source(lang), omitted=omitted)
 
 
 def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
     """One agency's tasks (with deliverables and deadlines) and the partners on them."""
     a = resolve_agency(ctx, name)
-    tasks = sorted({t for t, _ in ctx.tasks_of[a]}, key=ctx.tasks.index)
+    tasks = sorted({t for t, _ in ctx.tasks_of[a]}, key=ctx.position.__getitem__)
     nodes, edges = _task_subgraph(ctx, tasks, lang, places=False, extra=(a,))
     partners = {n.id for n in nodes if n.type in ACTOR_TYPES} - {a}
     nodes[0].facts.append(("fact_partners", str(len(partners))))
@@ -541,7 +716,7 @@ def agency_view(ctx: Context, name: str, lang: str = "zh") -> View:
 def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
     """The tasks of section *section* (a number, a Chinese numeral or its title)."""
     n = resolve_section(ctx, section)
-    tasks = [t for t in ctx.tasks if ctx.graph.nodes[t].get("section") == n]
+    tasks = [t for t in ctx.tasks if ctx.node[t].get("section") == n]
     nodes, edges = _task_subgraph(ctx, tasks, lang)
     title = chrome("title_section", lang, number=n, title=ctx.section_titles.get(n, "")).strip()
     return View(f"section:{n}", f"section-{n}", title, lang, nodes, edges,
@@ -551,7 +726,7 @@ def section_view(ctx: Context, section: str | int, lang: str = "zh") -> View:
 def city_view(ctx: Context, name: str, lang: str = "zh") -> View:
     """The tasks that mention a place, with their actors."""
     p = resolve_place(ctx, name)
-    tasks = sorted(set(ctx.mentioned_by[p]), key=ctx.tasks.index)
+    tasks = sorted(set(ctx.mentioned_by[p]), key=ctx.position.__getitem__)
     nodes, edges = _task_subgraph(ctx, tasks, lang, deliverables=False, places=False, extra=(p,))
     nodes[0].flags.append("focus")
     title = chrome("title_city", lang, name=ctx.name(p, lang))
@@ -567,7 +742,7 @@ def _resolve(ctx: Context, what: str, query: str, candidates: list[str]) -> str:
     names: dict[str, set[str]] = defaultdict(set)  # folded name → nodes
     shown: dict[str, str] = {}  # node → display name
     for n in candidates:
-        d = ctx.graph.nodes[n]
+        d = ctx.node[n]
         shown[n] = d.get("label") or d.get("name_zh") or n
         for name in ctx.names(n) + ctx.alt.get(n, []) + [n, _local(n), d.get("division_code") or ""]:
             if name:
@@ -588,13 +763,13 @@ def _resolve(ctx: Context, what: str, query: str, candidates: list[str]) -> str:
 
 def resolve_agency(ctx: Context, name: str) -> str:
     """IRI of the actor called *name* (short, full or English name, alias, registry key or IRI)."""
-    actors = [n for n, d in ctx.graph.nodes(data=True) if d.get("type") in ACTOR_TYPES]
+    actors = [n for n, d in ctx.node.items() if d.get("type") in ACTOR_TYPES]
     return _resolve(ctx, "agency", name, actors)
 
 
 def resolve_place(ctx: Context, name: str) -> str:
     """IRI of the place called *name* (Chinese or English name, alias or division code)."""
-    places = [n for n, d in ctx.graph.nodes(data=True) if d.get("type") == "Place"]
+    places = [n for n, d in ctx.node.items() if d.get("type") == "Place"]
     return _resolve(ctx, "city", name, places)
 
 

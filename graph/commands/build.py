@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..build import build as run_build, summary
+from ..build import AUTO_ALL_MAX_DOCUMENTS, FORMAT_FILES, build as run_build, summary
 
 __all__ = ["build", "site_writer"]
 
@@ -27,14 +27,21 @@ def site_writer():
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on stderr.")
 @click.option("--views/--no-views", default=True, show_default=True,
               help="Also write the interactive views and index.html.")
-def build(documents, out_dir, store_dir, quiet, views):
+@click.option("-F", "--format", "formats", multiple=True, metavar="NAME",
+              type=click.Choice([*FORMAT_FILES, "all", "auto"]),
+              help=f"Graph file to write (repeatable): {', '.join(FORMAT_FILES)}, all, or auto (the default: all for up "
+                   f"to {AUTO_ALL_MAX_DOCUMENTS} documents, else trig and nq).")
+def build(documents, out_dir, store_dir, quiet, views, formats):
     """Build the knowledge graph of DOCUMENTS (files or directories; default: the bundled plan).
 
     Writes plan.ttl, plan.trig, plan.nq, plan.nt, plan.jsonld, graph.graphml and
-    graph.gexf into the output directory, and prints counts by kind on stderr.
+    graph.gexf into the output directory (for more than 100 documents only
+    plan.trig and plan.nq unless --format says otherwise), the views, report,
+    matrix and index.html, and prints counts by kind on stderr.
     """
     extra = site_writer() if views else None
-    result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra)
+    result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra,
+                       formats=formats or None)
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -7,6 +7,7 @@ Examples::
     fengong matrix --lang en -o matrix.html          # sortable table, English labels
     fengong matrix --agency 住房城乡建设厅            # its partners, by role combination
     fengong matrix --per-department -o matrices.xlsx # summary + one sheet per department
+    fengong matrix --top 50 -o top50.png             # only the 50 busiest agencies
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from .. import FengongError
 from ..atomic import write_bytes
 from ..matrix import LANGS, ORDERS, ROLES, Roster
 from ..matrix_writers import (
+    HEATMAP_MAX_AGENCIES,
+    HTML_MAX_AGENCIES,
     CsvWriter,
+    HeatmapWriter,
+    HtmlWriter,
     WRITERS,
     format_for,
     partners_to_dict,
@@ -74,7 +79,11 @@ def _emit(data: bytes, output: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice([*WRITERS, "text"]), help="Output format, overriding the file ending.")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 BOM so that Excel reads the Chinese correctly.")
 @click.option("--agencies-only", is_flag=True, help="Leave out collective actors (各市人民政府 …) and posts.")
-def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_department, output, fmt, bom, agencies_only):
+@click.option("--top", type=click.IntRange(min=0), metavar="N",
+              help=f"Keep only the N agencies of highest load (leads×2 + participations), in the chosen order; 0 keeps all. "
+                   f"Default: all, except that an HTML page shows at most {HTML_MAX_AGENCIES} and a PNG/SVG "
+                   f"heatmap at most {HEATMAP_MAX_AGENCIES}, and say so.")
+def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_department, output, fmt, bom, agencies_only, top):
     """Agency × agency collaboration matrix: how many tasks each pair shares.
 
     The diagonal holds what the same rule gives for an agency with itself: its
@@ -84,6 +93,8 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
 
     if per_department and agency:
         raise FengongError("--agency and --per-department: choose one")
+    if top is not None and (agency or per_department):
+        raise FengongError("--top is for the matrix, not --agency or --per-department")
     store = open_store(list(graphs) or None, store_dir, endpoint=endpoint)
 
     if per_department:
@@ -115,7 +126,15 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
     m = roster.matrix(role, order, lang)
     if not len(m):
         raise FengongError("graph: no actors with task assignments; no matrix to write")
-    writer = CsvWriter(bom) if kind == "csv" else WRITERS[kind]
+    m = m.top(top)
+    if kind == "csv":
+        writer = CsvWriter(bom)
+    elif kind == "html":  # an explicit --top (0: all) overrides the page's and the picture's default limits
+        writer = HtmlWriter(HTML_MAX_AGENCIES if top is None else None)
+    elif kind in ("png", "svg"):
+        writer = HeatmapWriter(kind, HEATMAP_MAX_AGENCIES if top is None else None)
+    else:
+        writer = WRITERS[kind]
     if output in (None, "-") and not writer.to_stdout:
         raise FengongError(f"--format {kind} is a binary file: give -o FILE.{kind}")
     _emit(writer.render(m), output)

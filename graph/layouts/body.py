@@ -35,14 +35,16 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..jurisdictions import document_scope, from_doc_number, jurisdiction_of
 from ..records import Deliverable, Item, Plan, Section, Span
 from .. import dates
 from . import common, fieldlines, inline, outline
 
-__all__ = ["read", "Run", "Row", "classify", "set_jurisdiction", "ACTOR_MEANINGS"]
+__all__ = ["read", "Run", "Row", "classify", "classify_text", "LineInfo", "set_jurisdiction", "ACTOR_MEANINGS"]
 
 #: Field meanings that name actors (the others say when or what).
 ACTOR_MEANINGS = ("lead", "participant", "responsible", "leader")
@@ -79,6 +81,8 @@ class Row:
     runs: list[Run] = field(default_factory=list)
     unknown_label: str | None = None
     label_only: bool = False  # a bare label such as 牵头单位 (a table's header cell)
+    #: the parentheticals of ``text`` as (parenthetical, at a sentence's end)
+    parens: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass
@@ -110,15 +114,15 @@ def _label_anywhere() -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[。；;，,\s]))({'|'.join(map(re.escape, labels))})\s*[:：]\s*")
 
 
-def _depths(text: str) -> list[int]:
-    out, depth = [], 0
-    for ch in text:
+def _depth_at(text: str, pos: int) -> int:
+    """Bracket depth at *pos* (a closing bracket still counts at its own position)."""
+    depth = 0
+    for ch in text[:pos]:
         if ch in "（(":
             depth += 1
-        out.append(depth)
-        if ch in "）)":
+        elif ch in "）)":
             depth = max(0, depth - 1)
-    return out
+    return depth + (1 if pos < len(text) and text[pos] in "（(" else 0)
 
 
 def classify(line: common.Line) -> Row:
@@ -128,27 +132,64 @@ def classify(line: common.Line) -> Row:
     >>> (r.heading.style, r.text, [(x.label, x.value) for x in r.runs])
     ('arabic', '推进A。', [('牵头单位', '市发展改革委'), ('配合单位', '市财政局')])
     """
-    text = line.text
+    info = classify_text(line.text)
+    row = Row(line, info.heading, line.text[info.text_start : info.text_end], line.start + info.text_start,
+              unknown_label=info.unknown_label, label_only=info.label_only, parens=info.text_parens)
+    for label, meaning, value, value_at in info.runs:
+        row.runs.append(Run(label, meaning, value, line.start + value_at, line))
+    return row
+
+
+class LineInfo(NamedTuple):
+    """What a line's text says, wherever the line stands (see :func:`classify_text`)."""
+
+    heading: outline.Heading | None
+    text_start: int  # the running text is text[text_start:text_end]
+    text_end: int
+    runs: tuple[tuple[str, str, str, int], ...]  # (label, meaning, value, value start)
+    unknown_label: str | None
+    label_only: bool
+    text_parens: tuple[tuple[str, bool], ...]  # parentheticals of the running text, and whether each ends a sentence
+    line_parens: tuple[tuple[str, bool], ...]  # the same for the whole line
+
+
+# The layouts' scorers and the reader classify the same lines, and plans repeat lines
+# (field lines above all): what a line is depends on its text alone.
+@functools.lru_cache(maxsize=4096)
+def classify_text(text: str) -> LineInfo:
+    """What :func:`classify` reads from a line's text (offsets within the line).
+
+    >>> info = classify_text("1.推进A（X牵头）。牵头单位：市财政局")
+    >>> info.heading.numeral, info.runs, info.text_parens
+    ('1', (('牵头单位', 'lead', '市财政局', 16),), (('（X牵头）', True),))
+    """
     h = outline.heading(text)
     offset = h.rest_start if h else 0
     meanings = fieldlines.field_labels()
-    depths = _depths(text)
-    matches = [m for m in _label_anywhere().finditer(text, offset) if not depths[m.start()]
-               and (m.start() == 0 or h is not None or text[m.start() - 1] in "。；;，, \u3000")]
+    matches = [m for m in _label_anywhere().finditer(text, offset)
+               if (m.start() == 0 or h is not None or text[m.start() - 1] in "。；;，, \u3000") and not _depth_at(text, m.start())
+               ] if ":" in text or "：" in text else []  # a label needs its colon
     if h is None and matches and matches[0].start() != 0 and not re.search(r"[。；;]\s*$", text[: matches[0].start()]):
         # mid-line labels only after a finished sentence (…。牵头单位：X)
         matches = []
-    row = Row(line, h, text[offset : matches[0].start()] if matches else text[offset:], line.start + offset)
+    text_end = matches[0].start() if matches else len(text)
+    runs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[m.end() : end].rstrip(" \u3000\t；;。，,")
-        row.runs.append(Run(m.group(1), meanings[m.group(1)], value, line.start + m.end(), line))
-    if not row.runs and h is None:
+        runs.append((m.group(1), meanings[m.group(1)], value, m.end()))
+    unknown_label, label_only = None, False
+    if not runs and h is None:
         m = _UNKNOWN_LABEL.match(text)
         if m and m.group(1) not in meanings:
-            row.unknown_label = m.group(1)
-        row.label_only = text in meanings
-    return row
+            unknown_label = m.group(1)
+        label_only = text in meanings
+    running = text[offset:text_end]
+    return LineInfo(h, offset, text_end, tuple(runs), unknown_label, label_only, _parens(running), _parens(text))
+
+
+def _parens(text: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((text[s:e], inline._at_end(text, e)) for s, e in inline.find_parentheticals(text))
 
 
 def read(plan: Plan, registry, gazetteer) -> Plan:
@@ -183,10 +224,8 @@ def read(plan: Plan, registry, gazetteer) -> Plan:
 def _row_assignments(row: Row, has_rule: bool) -> int:
     """How many assignments a row carries (field runs naming actors, assignment parentheticals)."""
     n = sum(1 for r in row.runs if r.meaning in ACTOR_MEANINGS and r.value)
-    for start, end in inline.find_parentheticals(row.text):
-        p = inline.read_parenthetical(row.text, start, end, rule_in_force=has_rule,
-                                      at_sentence_end=inline._at_end(row.text, end))
-        if p.is_assignment:
+    for paren, at_end in row.parens:
+        if inline.reads_as_assignment(paren, has_rule, at_end):
             n += 1
     return n
 
@@ -289,6 +328,9 @@ def _units(part: list[_Block], rows: list[Row], counts: list[int]) -> tuple[list
 
     for root in part:
         walk(root, 0, "task", [])
+    # walk refers to itself: without this the closure is a reference cycle that keeps
+    # every row alive until the garbage collector runs.
+    del walk
     units.sort(key=lambda u: u.rows[0])
     # Section numbers must be unique in a plan: renumber when the document repeats them.
     if len({s.number for s in sections}) != len(sections):
@@ -448,7 +490,8 @@ def _read_unit(plan: Plan, unit: _Unit, number: int, numeral: str, rows: list[Ro
     parens = []
     for start, end in inline.find_parentheticals(text):
         in_force = rule_at is not None and rule_at < doc(end - 1)
-        p = inline.read_parenthetical(text, start, end, is_actor, in_force, inline._at_end(text, end))
+        p = _read_parenthetical(text, start, end, registry, plan.jurisdiction, is_actor, in_force,
+                                inline._at_end(text, end))
         line_no = common.locate(segments, start)[0]
         if p.is_assignment:
             parens.append(p)
@@ -488,6 +531,44 @@ def _read_unit(plan: Plan, unit: _Unit, number: int, numeral: str, rows: list[Ro
         common.prose_leads(item, plan, registry, by_number)
         common.finish_item(item, plan, gazetteer, title=title)
         plan.items.append(item)
+
+
+# Parentheticals read with a registry's knowledge of names: (registry id, its generation,
+# jurisdiction, parenthetical, rule in force, at a sentence's end) → what it says, read at
+# offset 0, as tuples of strings and numbers (which the garbage collector need not visit).
+# Forgotten whenever another registry comes along, so that an id is never reused.
+_PARENTHETICALS: dict[tuple, tuple] = {}
+_PARENTHETICALS_OF: list = [None]  # a weak reference to the registry they were read with
+
+
+def _read_parenthetical(text: str, start: int, end: int, registry, jurisdiction: str, is_actor, in_force: bool,
+                        at_end: bool) -> inline.Parenthetical:
+    """:func:`~fengong.layouts.inline.read_parenthetical` of ``text[start:end]``, remembered:
+    plans of one government repeat their parentheticals (（市发展改革委牵头，市财政局配合）)."""
+    owner = _PARENTHETICALS_OF[0]
+    if owner is None or owner() is not registry:
+        _PARENTHETICALS.clear()
+        _PARENTHETICALS_OF[0] = weakref.ref(registry)
+    key = (id(registry), getattr(registry, "generation", None), jurisdiction, text[start:end], in_force, at_end)
+    said = _PARENTHETICALS.get(key)
+    if said is None:
+        if len(_PARENTHETICALS) >= 16384:  # bounded: forget all, start again
+            _PARENTHETICALS.clear()
+        p = inline.read_parenthetical(key[3], 0, end - start, is_actor, in_force, at_end)
+        said = _PARENTHETICALS[key] = (
+            p.content, tuple((n.surface, n.start, n.role, n.basis, n.kind_hint) for n in p.names),
+            tuple(p.dues), p.rule, tuple(p.unread), p.bare,
+        )
+    content, names, dues, rule, unread, bare = said
+    # a new record at the parenthetical's place in text
+    return inline.Parenthetical(
+        start, end, content,
+        names=[inline.Named(surface, at + start, role, basis, hint) for surface, at, role, basis, hint in names],
+        dues=[(w, s + start, e + start) for w, s, e in dues],
+        rule=(rule[0], rule[1] + start, rule[2] + start) if rule else None,
+        unread=list(unread),
+        bare=bare,
+    )
 
 
 def _chunks(text: str, parens: list) -> list[tuple[int, int, list]]:

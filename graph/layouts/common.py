@@ -9,10 +9,12 @@ and turning a list of names into assignments.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import threading
 from dataclasses import dataclass
 
-from ..agencies import Registry, split_actors
+from ..agencies import Registry, actor_spans
 from ..numerals import NUMERAL_CHARS, to_int
 from ..records import Assignment, Deliverable, Item, Plan, PlaceMention, Section, Span
 from .. import dates, indicators
@@ -43,6 +45,7 @@ SECTION_RE = re.compile(rf"^({_N})、\s*(\S.*)$")
 #: A document number: 桂政办发〔2014〕94号, 国办发[2019]3号
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)\s*号)")
 _DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日$")
+_TITLE_END = re.compile(r"[。；;]")
 _ISSUER_END = re.compile(r"(办公厅|办公室|人民政府|政府|委员会|国务院|部|厅|局)$")
 # Sections whose items are numeric targets, and those whose items are work requirements.
 _TARGET_SECTION = re.compile(r"(目标指标|主要目标|指标)")
@@ -64,6 +67,12 @@ class Line:
 
 def split_lines(text: str) -> list[Line]:
     """Split text into stripped lines that keep their 1-based number and offset."""
+    return list(_split_lines(text))
+
+
+# The layouts' scorers and the reader split the same document one after the other.
+@functools.lru_cache(maxsize=4)
+def _split_lines(text: str) -> tuple[Line, ...]:
     out: list[Line] = []
     pos = 0
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -71,7 +80,7 @@ def split_lines(text: str) -> list[Line]:
         lead = len(raw) - len(stripped)
         out.append(Line(number, pos + lead, stripped.rstrip(" \u3000\t")))
         pos += len(raw) + 1
-    return out
+    return tuple(out)
 
 
 def section_kind(title: str) -> str:
@@ -93,7 +102,8 @@ def title_of(text: str) -> str:
     >>> title_of("实施差别化落户政策。合理放开…")
     '实施差别化落户政策'
     """
-    head = re.split(r"[。；;]", text, maxsplit=1)[0]
+    m = _TITLE_END.search(text)
+    head = text[: m.start()] if m else text
     return head.strip(" \u3000,，:：")
 
 
@@ -231,13 +241,13 @@ def assign(
     """
     prefix_from, prev_actor = previous if previous else (None, None)
     actor = registry.resolve(surface, plan.jurisdiction, prefix_from=prefix_from, previous=prev_actor, kind_hint=kind_hint)
-    where = f"{plan.source}:{line.number}"
-    if not actor.known and not any(w.endswith(f" new {actor.kind} {actor.id}") for w in plan.warnings):
+    if not actor.known and not _warned_new(plan.warnings, actor.kind, actor.id):
         # once per actor and document: a city's plan names the same unknown bureau many times
-        plan.warnings.append(f"{where}: unknown agency '{surface}' kept as new {actor.kind} {actor.id}")
-    if any(a.actor == actor and a.role == role for a in item.assignments):
-        plan.warnings.append(f"{where}: '{surface}' named twice for item {item.numeral}; kept once")
-        return actor
+        plan.warnings.append(f"{plan.source}:{line.number}: unknown agency '{surface}' kept as new {actor.kind} {actor.id}")
+    for a in item.assignments:
+        if a.role == role and (a.actor is actor or a.actor == actor):
+            plan.warnings.append(f"{plan.source}:{line.number}: '{surface}' named twice for item {item.numeral}; kept once")
+            return actor
     item.assignments.append(
         Assignment(
             actor=actor,
@@ -250,6 +260,32 @@ def assign(
         )
     )
     return actor
+
+
+# The (kind, id) pairs that end the warnings of the plan read last (in this thread), and
+# how many of its warnings they cover: asking every warning afresh for every unknown
+# name made a document's parse quadratic in its warnings.
+_NEW_WARNINGS = threading.local()
+
+
+def _warned_new(warnings: list[str], kind: str, actor_id: str) -> bool:
+    """Whether some warning ends with `` new <kind> <id>``."""
+    if " " in kind or " " in actor_id:  # the index below assumes single words
+        return any(w.endswith(f" new {kind} {actor_id}") for w in warnings)
+    index = getattr(_NEW_WARNINGS, "index", None)
+    if index is None:
+        index = _NEW_WARNINGS.index = [None, 0, set()]
+    if index[0] is warnings and index[1] == len(warnings):
+        return (kind, actor_id) in index[2]
+    if index[0] is not warnings or index[1] > len(warnings):
+        index[:] = [warnings, 0, set()]
+    pairs = index[2]
+    for w in warnings[index[1] :]:
+        parts = w.rsplit(" ", 3)
+        if len(parts) == 4 and parts[1] == "new":
+            pairs.add((parts[2], parts[3]))
+    index[1] = len(warnings)
+    return (kind, actor_id) in pairs
 
 
 def make_assignments(
@@ -270,14 +306,14 @@ def make_assignments(
     name leads and the rest participate, with basis ``first-listed-rule``.
     """
     previous = None
-    for position, piece in enumerate(split_actors(value), start=1):
+    for position, (surface, start, _) in enumerate(actor_spans(value), start=1):
         this_role, this_basis = role, basis
         if first_is_lead:
             this_role = "lead" if position == 1 else "participant"
             this_basis = "first-listed-rule"
-        actor = assign(item, plan, registry, piece.surface, value_start + piece.start, line, this_role, this_basis,
+        actor = assign(item, plan, registry, surface, value_start + start, line, this_role, this_basis,
                        position, previous, kind_hint)
-        previous = (piece.surface, actor)
+        previous = (surface, actor)
 
 
 def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan: Plan) -> None:
@@ -344,7 +380,11 @@ def locate(segments: list[tuple[int, int, int]], pos: int) -> tuple[int, int]:
     >>> locate([(0, 5, 100), (10, 6, 200)], 12)
     (6, 202)
     """
-    seg_pos, line_number, doc_offset = max((seg for seg in segments if seg[0] <= pos), default=(0, 0, 0))
+    best = None
+    for seg in segments:  # the greatest segment starting at or before pos
+        if seg[0] <= pos and (best is None or seg > best):
+            best = seg
+    seg_pos, line_number, doc_offset = best if best is not None else (0, 0, 0)
     return line_number, doc_offset + (pos - seg_pos)
 
 

@@ -40,7 +40,7 @@ from importlib import resources
 from typing import Callable
 
 from .. import dates
-from ..agencies import looks_like_actor, split_actors
+from ..agencies import actor_spans, looks_like_actor
 from . import fieldlines, outline
 
 __all__ = [
@@ -53,13 +53,16 @@ __all__ = [
     "read_parenthetical",
     "find_rule",
     "verbs",
+    "reads_as_assignment",
 ]
 
 NAME = "inline"
 
 _OPEN = "（("
 _CLOSE = "）)"
-_CLAUSE_SEP = re.compile(r"[，,；;。]")
+_CLAUSE_SEP = "，,；;。"  # clauses end at these
+_BRACKET = re.compile(r"[（()）\n]")
+_CLAUSE_MARK = re.compile(f"[{_OPEN}{_CLOSE}{_CLAUSE_SEP}]")  # what _clauses looks at
 _TRIM = " \u3000\t。.，,；;"
 # Clauses that only extend a rule (…，下同) and say nothing themselves.
 _IGNORABLE = re.compile(r"^(以下同|下同|后同|以下各项任务均同|其他为配合单位|其余为配合单位|其他为参加单位|其余为参加单位)$")
@@ -115,6 +118,11 @@ def verbs() -> tuple[tuple[str, str], ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _verb_roles() -> dict[str, str]:
+    return dict(verbs())
+
+
+@functools.lru_cache(maxsize=1)
 def _verb_re() -> re.Pattern:
     return re.compile(rf"(?:等)?({'|'.join(map(re.escape, (v for v, _ in verbs())))})$")
 
@@ -141,12 +149,21 @@ def find_rule(text: str) -> tuple[str, int, int] | None:
     >>> find_rule("各牵头单位要加强协调") is None
     True
     """
+    # Parentheticals repeat across plans; a whole document is asked about twice (score, read).
+    return _find_rule_short(text) if len(text) <= 256 else _find_rule_long(text)
+
+
+def _find_rule(text: str) -> tuple[str, int, int] | None:
     best = None
     for pattern in _rule_res():
         m = pattern.search(text)
         if m and (best is None or m.start() < best[1]):
             best = (m.group(), m.start(), m.end())
     return best
+
+
+_find_rule_short = functools.lru_cache(maxsize=1024)(_find_rule)
+_find_rule_long = functools.lru_cache(maxsize=2)(_find_rule)
 
 
 def find_parentheticals(text: str) -> list[tuple[int, int]]:
@@ -156,8 +173,11 @@ def find_parentheticals(text: str) -> list[tuple[int, int]]:
     [(3, 8), (12, 23)]
     """
     out: list[tuple[int, int]] = []
+    if "（" not in text and "(" not in text:
+        return out  # most lines have no bracket at all
     depth, start = 0, -1
-    for i, ch in enumerate(text):
+    for m in _BRACKET.finditer(text):  # only brackets and line breaks matter
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             if depth == 0:
                 start = i
@@ -174,18 +194,20 @@ def find_parentheticals(text: str) -> list[tuple[int, int]]:
 def _clauses(content: str) -> list[tuple[int, int]]:
     """Spans of the clauses of a parenthetical's content, split outside inner brackets."""
     spans, depth, start = [], 0, 0
-    for i, ch in enumerate(content):
+    for m in _CLAUSE_MARK.finditer(content):  # only brackets and separators matter
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and _CLAUSE_SEP.match(ch):
+        elif depth == 0:
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(content)))
     return spans
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_due(clause: str) -> bool:
     """Whether a clause states when (2019年底前完成, 长期坚持, 年内), not who."""
     stripped = clause.strip(_TRIM)
@@ -277,7 +299,7 @@ def read_parenthetical(
                 result.unread.append(clause)
             continue
         m_verb = _verb_re().search(clause)
-        role = dict(verbs())[m_verb.group(1)] if m_verb else None
+        role = _verb_roles()[m_verb.group(1)] if m_verb else None
         names_end = m_verb.start() if m_verb else len(clause)
         names = clause[:names_end]
         with_at = names.find(_WITH)
@@ -303,6 +325,18 @@ def read_parenthetical(
     return result
 
 
+# Scorers and the reader ask this of the same parentheticals, and plans repeat them.
+@functools.lru_cache(maxsize=4096)
+def reads_as_assignment(parenthetical: str, rule_in_force: bool, at_sentence_end: bool) -> bool:
+    """Whether a parenthetical (brackets included) names actors, telling names by their wording.
+
+    >>> reads_as_assignment("（发展改革委牵头）", False, True), reads_as_assignment("（危旧房）", False, True)
+    (True, False)
+    """
+    return read_parenthetical(parenthetical, 0, len(parenthetical), rule_in_force=rule_in_force,
+                              at_sentence_end=at_sentence_end).is_assignment
+
+
 def _matching_end(text: str, start: int) -> int:
     depth = 0
     for i in range(start, len(text)):
@@ -317,10 +351,10 @@ def _matching_end(text: str, start: int) -> int:
 
 def _add_names(group: list, value: str, offset: int, is_actor, result: Parenthetical) -> bool:
     """Append the names of *value* to *group*; False if any piece is not a name."""
-    pieces = split_actors(value)
-    if not pieces or not all(is_actor(p.surface) for p in pieces):
+    pieces = actor_spans(value)
+    if not pieces or not all(is_actor(surface) for surface, _, _ in pieces):
         return False
-    group[2].extend((p.surface, offset + p.start) for p in pieces)
+    group[2].extend((surface, offset + start) for surface, start, _ in pieces)
     return True
 
 
@@ -384,14 +418,27 @@ def score(text: str) -> float:
     has_rule = find_rule(text) is not None
     items = 0
     found = 0
+    if "\ufeff" not in text:
+        # The reader's lines are these lines (they differ only in stripping a BOM), and it
+        # asks the same questions of them: share its answers.
+        from . import body, common
+
+        item_rank = outline.rank_of("article")
+        for line in common.split_lines(text):
+            info = body.classify_text(line.text)
+            if info.heading is not None and info.heading.rank >= item_rank:
+                items += 1
+            for paren, at_end in info.line_parens:
+                if reads_as_assignment(paren, has_rule, at_end):
+                    found += 1
+        return min(1.0, found / max(items, 1)) if found else 0.0
     for raw in text.split("\n"):
         line = raw.strip(" \u3000\t")
         h = outline.heading(line)
         if h is not None and h.rank >= outline.rank_of("article"):
             items += 1
         for start, end in find_parentheticals(line):
-            p = read_parenthetical(line, start, end, rule_in_force=has_rule, at_sentence_end=_at_end(line, end))
-            if p.is_assignment:
+            if reads_as_assignment(line[start:end], has_rule, _at_end(line, end)):
                 found += 1
     if not found:
         return 0.0

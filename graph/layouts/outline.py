@@ -39,6 +39,9 @@ STYLES: tuple[tuple[str, float, re.Pattern], ...] = (
     ("circled", 5.0, re.compile(rf"^([{_CIRCLED}])\s*(.*)$")),
 )
 _RANK = {style: rank for style, rank, _ in STYLES}
+# Characters every style's pattern can open with (besides digits, which \d matches:
+# str.isdecimal() is the same test): a line opening otherwise is no heading.
+_OPENERS = frozenset("第(（" + NUMERAL_CHARS + _CIRCLED)
 _FOLD = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -70,6 +73,8 @@ def heading(line: str) -> Heading | None:
     >>> heading("１．目标").number, heading("1.5倍") is None, heading("6.2020年底前出台").number
     (1, True, 6)
     """
+    if not line or (line[0] not in _OPENERS and not line[0].isdecimal()):
+        return None
     folded = line.translate(_FOLD)  # one character for one: offsets stay valid
     for style, rank, pattern in STYLES:
         m = pattern.match(folded)

@@ -82,11 +82,16 @@ def find_header(lines: list[common.Line]) -> Header | None:
     """
     cols = columns()
     for i, line in enumerate(lines):
+        if "\t" not in line.text and "|" not in line.text and "｜" not in line.text:
+            continue  # one cell: not a delimited header
         cells = [c for c in _SPLIT.split(line.text) if c]
         if len(cells) >= 3 and all(c in cols for c in cells) and _is_header([cols[c] for c in cells]):
             return Header(i, i + 1, cells, [cols[c] for c in cells], True)
     i = 0
     while i < len(lines):
+        if lines[i].text not in cols:
+            i += 1  # no header cell starts here
+            continue
         j = i
         labels: list[str] = []
         while j < len(lines) and (lines[j].text in cols or (not lines[j].text and labels)):

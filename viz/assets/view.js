@@ -181,26 +181,51 @@
   }
 
   // ---- search: Chinese or English name, alias, number ----
+  function keysOf(list) { return list.map(fold); }
   var index = DATA.nodes.map(function (n) {
-    return { id: n.id, keys: (n.fg.search || []).concat(n.fg.names || []).map(fold) };
+    return { id: n.id, keys: keysOf((n.fg.search || []).concat(n.fg.names || [])) };
   });
+  // Agencies a capped agencies view leaves out: [name, keys, command]; search names them.
+  var omitted = (DATA.omitted || []).map(function (o, i) {
+    return { id: i, keys: keysOf(o[1].concat([o[0]])) };
+  });
+  /* The best entry of *entries* for *q*: {id, exact}, or null. Exact key, else prefix, else part. */
+  function match(entries, q) {
+    var prefix = null, part = null;
+    for (var i = 0; i < entries.length; i++) {
+      var keys = entries[i].keys;
+      for (var j = 0; j < keys.length; j++) {
+        if (keys[j] === q) return { id: entries[i].id, exact: true };
+        if (prefix === null && keys[j].indexOf(q) === 0) prefix = entries[i].id;
+        else if (part === null && keys[j].indexOf(q) > 0) part = entries[i].id;
+      }
+    }
+    var id = prefix !== null ? prefix : part;
+    return id === null ? null : { id: id, exact: false };
+  }
   function find(query) {
     var q = fold(query);
     if (!q) return null;
-    var prefix = null, part = null;
-    for (var i = 0; i < index.length; i++) {
-      var keys = index[i].keys;
-      for (var j = 0; j < keys.length; j++) {
-        if (keys[j] === q) return index[i].id;
-        if (prefix === null && keys[j].indexOf(q) === 0) prefix = index[i].id;
-        else if (part === null && keys[j].indexOf(q) > 0) part = index[i].id;
-      }
-    }
-    return prefix !== null ? prefix : part;
+    var hit = match(index, q);
+    return hit ? hit.id : null;
+  }
+  /* An agency that is not drawn, when it matches *query* better than any drawn node: [name, keys, command]. */
+  function findOmitted(query) {
+    var q = fold(query);
+    if (!q || !omitted.length) return null;
+    var drawn = match(index, q);
+    if (drawn && drawn.exact) return null;
+    var hit = match(omitted, q);
+    return hit && (hit.exact || !drawn) ? DATA.omitted[hit.id] : null;
   }
   function search(query) {
-    var id = find(query);
+    var other = findOmitted(query);
+    var id = other ? null : find(query);
     statusEl.classList.toggle("fg-miss", id === null);
+    if (other) {
+      statusEl.textContent = fill(T.not_drawn, { name: other[0], command: other[2] });
+      return null;
+    }
     if (id === null) {
       statusEl.textContent = query.trim() ? fill(T.not_found, { query: query.trim() }) : "";
       return null;
@@ -263,6 +288,7 @@
   });
 
   api.find = find;
+  api.findOmitted = findOmitted;
   api.search = search;
   api.applyFilters = applyFilters;
   api.highlight = highlight;

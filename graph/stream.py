@@ -1,0 +1,229 @@
+"""Writing a dataset document by document, without holding it in one store.
+
+A worker turns one document into a :class:`DocumentPart`: its plan's quads
+already serialised in each RDF format asked for, the rows of the site's queries
+(:mod:`fengong.rowstore`), a few counts, and the actors and places the plan names.
+:class:`DatasetWriter` appends the parts to the output files in document order and
+ends them with the shared graph (actors and places, described once) and the
+ontology's graph. Memory stays at one document's graph per worker plus the
+gathered rows, whatever the number of documents.
+
+>>> part = process_document(str(__import__("fengong.build").build.bundled_path()), ("nq",), gather=False)
+>>> part.counts["tasks"], part.data["nq"].count(b"\\n") == part.quads
+(66, True)
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+import pyoxigraph as ox
+
+from .agencies import Actor
+from .model import SHARED_GRAPH, TEXT_TERMS, Shared, ontology_quads, plan_quads
+from .parse import parse_file, plan_slug
+from .vocab import FG_NS as FG, ID, PREFIXES
+
+__all__ = ["RDF_FORMATS", "DocumentPart", "process_document", "DatasetWriter", "count_lines"]
+
+#: RDF formats written document by document: name → (file, Oxigraph format, keeps named graphs).
+RDF_FORMATS = {
+    "ttl": ("plan.ttl", ox.RdfFormat.TURTLE, False),
+    "trig": ("plan.trig", ox.RdfFormat.TRIG, True),
+    "nq": ("plan.nq", ox.RdfFormat.N_QUADS, True),
+    "nt": ("plan.nt", ox.RdfFormat.N_TRIPLES, False),
+    "jsonld": ("plan.jsonld", ox.RdfFormat.JSON_LD, True),
+}
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_COUNTED_TYPES = {f"<{FG}{k}>": v for k, v in (("Task", "tasks"), ("Target", "targets"), ("Deliverable", "deliverables"), ("Indicator", "indicators"))}
+_COUNTED_EDGES = {f"<{FG}leads>": "leads", f"<{FG}participatesIn>": "participations"}
+
+
+@dataclass
+class DocumentPart:
+    """One document, modelled and serialised by a worker."""
+
+    source: str
+    slug: str
+    warnings: list[str]
+    quads: int
+    data: dict[str, bytes] = field(default_factory=dict)
+    rows: dict[str, tuple[list[str], list[tuple]]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    actors: dict[Actor, set[str]] = field(default_factory=dict)
+    places: set[str] = field(default_factory=set)
+
+
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return dict(PREFIXES) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+
+def _header(fmt: ox.RdfFormat) -> bytes:
+    """The prefix lines, written once at the top of a Turtle or TriG file (in a fixed order:
+    Oxigraph's own order varies from one process to the next)."""
+    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return b""
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()).encode("utf-8")
+
+
+def serialize_body(quads: list[ox.Quad], fmt: ox.RdfFormat, datasets: bool) -> bytes:
+    """*quads* in *fmt* without the header, ready to be appended to a file of that format."""
+    buf = io.BytesIO()
+    ox.serialize(quads if datasets else [q.triple for q in quads], buf, fmt, prefixes=_prefixes(fmt))
+    data = buf.getvalue()
+    if fmt == ox.RdfFormat.JSON_LD:
+        data = data.strip()
+        return data[1:-1].strip()  # the objects inside the top-level array
+    if _prefixes(fmt):
+        while data.startswith(b"@prefix "):  # the serialiser's own prefix lines
+            data = data[data.index(b"\n") + 1:]
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology() -> tuple[ox.Quad, ...]:
+    return tuple(ontology_quads())
+
+
+def count_lines(lines: Iterable[str]) -> Counter:
+    """Tasks, targets, deliverables, indicators, lead and participation edges among N-Quads *lines*.
+
+    >>> count_lines(['<a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/fengong/ontology#Task> <g> .\\n'])
+    Counter({'tasks': 1})
+    """
+    counts: Counter = Counter()
+    for line in lines:
+        _, p, rest = line.split(" ", 2)
+        if p == _RDF_TYPE:
+            kind = _COUNTED_TYPES.get(rest.split(" ", 1)[0])
+            if kind:
+                counts[kind] += 1
+        elif p in _COUNTED_EDGES:
+            counts[_COUNTED_EDGES[p]] += 1
+    return counts
+
+
+def _graph_body(store: ox.Store, graph: ox.NamedNode, name: str) -> bytes:
+    """One plan's graph from its small *store*, as a piece of the file of format *name*."""
+    _, fmt, _ = RDF_FORMATS[name]
+    buf = io.BytesIO()
+    if name in ("ttl", "trig"):
+        store.dump(buf, ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(PREFIXES))
+        body = buf.getvalue()
+        while body.startswith(b"@prefix "):  # written once, at the top of the file
+            body = body[body.index(b"\n") + 1:]
+        return body if name == "ttl" else b"%s {\n%s}\n" % (str(graph).encode("utf-8"), body)
+    if name == "nt":
+        store.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        return buf.getvalue()
+    store.dump(buf, ox.RdfFormat.JSON_LD, from_graph=graph)
+    return b'{"@id":%s,"@graph":%s}' % (json.dumps(graph.value).encode("utf-8"), buf.getvalue().strip() or b"[]")
+
+
+def process_document(path: str, formats: Iterable[str], gather: bool, **kwargs) -> DocumentPart:
+    """Parse, model and serialise one document; with *gather*, run the site's queries on it.
+
+    The plan's statements are made as N-Quads text (:data:`fengong.model.TEXT_TERMS`);
+    a small Oxigraph store of them writes the other formats and answers the queries.
+    """
+    plan = parse_file(path, **kwargs)
+    slug = plan_slug(plan)
+    shared = Shared()
+    lines = list(dict.fromkeys(plan_quads(plan, slug, shared, terms=TEXT_TERMS)))  # a statement made twice is one quad
+    nquads = "".join(lines).encode("utf-8")
+    part = DocumentPart(plan.source, slug, list(plan.warnings), len(lines), counts=count_lines(lines),
+                        actors=shared.actors, places=shared.places)
+    formats = list(formats)
+    others = [f for f in formats if f != "nq"]
+    if "nq" in formats:
+        part.data["nq"] = nquads
+    if not (others or gather):
+        return part
+    small = ox.Store()
+    if others:
+        small.load(nquads, format=ox.RdfFormat.N_QUADS)
+        graph = ox.NamedNode(ID["plan"] + slug)
+        for name in others:
+            part.data[name] = _graph_body(small, graph, name)
+    if gather:
+        from .rowstore import PLAN_QUERIES, plan_rows, query_predicates
+        from .store import OxigraphStore
+
+        keep = query_predicates()
+        if not others:
+            # Only the statements the queries can match: filling a store costs ~2 µs a quad.
+            wanted = {str(n) for n in keep}
+            small.load("".join(x for x in lines if x.split(" ", 2)[1] in wanted).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        small.extend([q for q in shared.quads() if q.predicate in keep])
+        small.extend(_ontology_kept())
+        part.rows = plan_rows(OxigraphStore(store=small), PLAN_QUERIES)
+    return part
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology_kept() -> tuple[ox.Quad, ...]:
+    from .rowstore import query_predicates
+
+    keep = query_predicates()
+    return tuple(q for q in _ontology() if q.predicate in keep)
+
+
+class DatasetWriter:
+    """Appends document parts to the RDF files of *formats* in *directory*, then ends them."""
+
+    def __init__(self, directory: Path, formats: Iterable[str], keep: bool = False, paths: dict[str, Path] | None = None):
+        self.formats = list(formats)
+        self.files: dict[str, BinaryIO] = {}
+        self.paths: dict[str, Path] = {}
+        self.jsonld_items = False
+        self.kept: list[bytes] | None = [] if keep else None  # N-Quads kept in memory (no output directory)
+        self.shared = Shared()
+        self.quads = 0
+        for name in self.formats:
+            filename, fmt, _ = RDF_FORMATS[name]
+            path = (paths or {}).get(name) or Path(directory) / filename
+            self.paths[name] = path
+            f = open(path, "wb")  # noqa: SIM115 - closed in close()
+            self.files[name] = f
+            f.write(b"[" if fmt == ox.RdfFormat.JSON_LD else _header(fmt))
+
+    def add(self, part: DocumentPart) -> None:
+        for name, f in self.files.items():
+            data = part.data[name]
+            if name == "jsonld" and data:
+                data = (b",\n" if self.jsonld_items else b"") + data
+                self.jsonld_items = True
+            f.write(data)
+        if self.kept is not None:
+            self.kept.append(part.data["nq"])
+        self.quads += part.quads
+        for actor, surfaces in part.actors.items():
+            self.shared.actors.setdefault(actor, set()).update(surfaces)
+        self.shared.places |= part.places
+
+    def tail(self) -> list[ox.Quad]:
+        """The shared graph's and the ontology's quads, written after every document."""
+        return [*self.shared.quads(SHARED_GRAPH), *_ontology()]
+
+    def close(self, tail: list[ox.Quad]) -> None:
+        self.quads += len(tail)
+        for name, f in self.files.items():
+            _, fmt, datasets = RDF_FORMATS[name]
+            data = serialize_body(tail, fmt, datasets)
+            if name == "jsonld":
+                data = (b",\n" if self.jsonld_items and data else b"") + data + b"]\n"
+            f.write(data)
+            f.close()
+        if self.kept is not None:
+            self.kept.append(serialize_body(tail, ox.RdfFormat.N_QUADS, True))
+
+    def abort(self) -> None:
+        for f in self.files.values():
+            f.close()
