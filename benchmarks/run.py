@@ -529,7 +529,7 @@ def write_markdown(results: dict, path: Path) -> None:
     _, tail = rest.split(MARK_END, 1)
     body = render_markdown(results)
     extra = ""
-    if results.get("betweenness_error"):
+    if results.get("betweenness_error", {}).get("sampled"):  # (results of older runners had another shape)
         b = results["betweenness_error"]
         extra += (f"\n### Sampled betweenness against exact ({b['size']} documents)\n\n"
                   f"{b['agencies']:,} actors; exact {b['seconds_exact']} s. `analyze` is exact for components of up to "

@@ -14,14 +14,16 @@ after everything has been written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from . import FengongError
 
-__all__ = ["write_bytes", "write_text", "OutputDir"]
+__all__ = ["write_bytes", "write_text", "open_atomic", "OutputDir"]
 
 
 def _umask() -> int:
@@ -34,8 +36,10 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write *data* to *path* atomically (temporary file, then rename)."""
+@contextlib.contextmanager
+def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
+    """A binary file that replaces *path* when the ``with`` block ends without error
+    (a temporary file beside it until then), for outputs written piece by piece."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,13 +47,19 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     except OSError as exc:
         raise FengongError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb", buffering=buffering) as fh:
+            yield fh
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write *data* to *path* atomically (temporary file, then rename)."""
+    with open_atomic(path) as fh:
+        fh.write(data)
 
 
 def write_text(path: str | Path, text: str, bom: bool = False) -> None:

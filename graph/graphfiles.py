@@ -59,16 +59,14 @@ import math
 import numbers
 import os
 import re
-import tempfile
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import BinaryIO, Iterator
 
 import networkx as nx
 
 from . import FengongError
-from .atomic import _FILE_MODE
+from .atomic import open_atomic
 
 __all__ = ["write_graphml", "write_gexf", "escape_text", "escape_attr"]
 
@@ -204,20 +202,8 @@ def _open(target) -> Iterator[BinaryIO]:
     if hasattr(target, "write"):
         yield target
         return
-    path = Path(target)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise FengongError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            yield fh
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open_atomic(target, buffering=1 << 20) as fh:
+        yield fh
 
 
 def _edges(g: nx.Graph):
