@@ -290,11 +290,7 @@ def write_graphml(g: nx.Graph, target: str | os.PathLike | BinaryIO) -> None:
             nid = ids[node] = _esc_attr(str(node))
             if d:
                 append(f'    <node id="{nid}">\n')
-                for name, value in d.items():
-                    tag, fmt = node_keys[name][type(value)]
-                    append(tag)
-                    append(fmt(value))
-                    append("</data>\n")
+                _append_values(append, node_keys, d.items(), "</data>\n")
                 append("    </node>\n")
             else:
                 append(f'    <node id="{nid}" />\n')
@@ -315,11 +311,7 @@ def write_graphml(g: nx.Graph, target: str | os.PathLike | BinaryIO) -> None:
                 kid = ""
             if d:
                 append(f'    <edge{kid} source="{ids[u]}" target="{ids[v]}">\n')
-                for name, value in d.items():
-                    tag, fmt = edge_keys[name][type(value)]
-                    append(tag)
-                    append(fmt(value))
-                    append("</data>\n")
+                _append_values(append, edge_keys, d.items(), "</data>\n")
                 append("    </edge>\n")
             else:
                 append(f'    <edge{kid} source="{ids[u]}" target="{ids[v]}" />\n')
@@ -408,12 +400,7 @@ def write_gexf(g: nx.Graph, target: str | os.PathLike | BinaryIO) -> None:
             label = _esc_attr(label if type(label) is str else str(label))
             if len(d) > ("label" in d):  # attributes besides the label
                 append(f'      <node id="{nid}" label="{label}">\n        <attvalues>\n')
-                for aname, value in d.items():
-                    if aname != "label":
-                        tag, fmt = node_keys[aname][type(value)]
-                        append(tag)
-                        append(fmt(value))
-                        append('" />\n')
+                _append_values(append, node_keys, ((a, x) for a, x in d.items() if a != "label"), '" />\n')
                 append("        </attvalues>\n      </node>\n")
             else:
                 append(f'      <node id="{nid}" label="{label}" />\n')
@@ -443,11 +430,7 @@ def write_gexf(g: nx.Graph, target: str | os.PathLike | BinaryIO) -> None:
             rest = d.items() if not (labels or weights) else [(a, x) for a, x in d.items() if (a, type(x)) in edge_kinds]
             if rest or kv:
                 append(f'      <edge id="{eid}" source="{ids[u]}" target="{ids[v]}"{extra}>\n        <attvalues>\n')
-                for aname, value in rest:
-                    tag, fmt = edge_keys[aname][type(value)]
-                    append(tag)
-                    append(fmt(value))
-                    append('" />\n')
+                _append_values(append, edge_keys, rest, '" />\n')
                 if kv:
                     append(kv)
                 append("        </attvalues>\n      </edge>\n")
@@ -458,6 +441,16 @@ def write_gexf(g: nx.Graph, target: str | os.PathLike | BinaryIO) -> None:
                 sink.flush()
         append("    </edges>\n  </graph>\n</gexf>\n")
         sink.flush()
+
+
+def _append_values(append, keys: dict, items, close: str) -> None:
+    """One GraphML ``<data>`` / GEXF ``<attvalue>`` per (name, value) of *items*: the opening
+    declared for that name and type, the formatted value, then *close*."""
+    for name, value in items:
+        tag, fmt = keys[name][type(value)]
+        append(tag)
+        append(fmt(value))
+        append(close)
 
 
 def _is_weight(item: tuple[str, type]) -> bool:
