@@ -242,3 +242,16 @@ def test_order_by_done_in_python_matches_the_engine():
         ours = st.query(q)
         assert ours.vars == names
         assert ours.rows == engine, q
+
+
+def test_order_by_split_reads_the_prologue_in_linear_time():
+    # A CONSTRUCT with the project's prefixes once sent one regex into exponential backtracking
+    # (responsibility-graph hung); the prologue is now read item by item.
+    from fengong.store import _split_order_by, _with_prefixes
+    from fengong.vocab import PREFIXES
+
+    construct = _with_prefixes("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s")
+    assert construct.count("PREFIX") == len(PREFIXES) >= 15
+    assert _split_order_by(construct) is None  # not a SELECT: left to the engine
+    select = _with_prefixes("SELECT ?s WHERE { ?s ?p ?o } ORDER BY DESC(?s)")
+    assert _split_order_by(select)[1] == [("s", True)]
