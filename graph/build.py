@@ -130,7 +130,7 @@ def _parse_in_pool(files: list[str], workers: int, progress, kwargs: dict) -> li
 
 
 #: Formats ``fengong build`` can write (``--format``), by name.
-FORMAT_FILES = {"ttl": "plan.ttl", "trig": "plan.trig", "nq": "plan.nq", "nt": "plan.nt", "jsonld": "plan.jsonld",
+FORMAT_FILES = {**{name: file for name, (file, _, _) in RDF_FORMATS.items()},
                 "graphml": "graph.graphml", "gexf": "graph.gexf"}
 
 #: Up to this many documents the default (``auto``) writes every format; above it, TriG and

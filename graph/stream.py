@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from .agencies import Actor
 from .model import SHARED_GRAPH, TEXT_TERMS, Shared, ontology_quads, plan_quads
 from .parse import parse_file, plan_slug
+from .store import OxigraphStore, _ox_prefixes
 from .vocab import FG_NS as FG, ID, PREFIXES
 
 __all__ = ["RDF_FORMATS", "DocumentPart", "process_document", "DatasetWriter", "count_lines"]
@@ -61,10 +62,6 @@ class DocumentPart:
     places: set[str] = field(default_factory=set)
 
 
-def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
-    return dict(PREFIXES) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-
-
 def _header(fmt: ox.RdfFormat) -> bytes:
     """The prefix lines, written once at the top of a Turtle or TriG file (in a fixed order:
     Oxigraph's own order varies from one process to the next)."""
@@ -76,12 +73,12 @@ def _header(fmt: ox.RdfFormat) -> bytes:
 def serialize_body(quads: list[ox.Quad], fmt: ox.RdfFormat, datasets: bool) -> bytes:
     """*quads* in *fmt* without the header, ready to be appended to a file of that format."""
     buf = io.BytesIO()
-    ox.serialize(quads if datasets else [q.triple for q in quads], buf, fmt, prefixes=_prefixes(fmt))
+    ox.serialize(quads if datasets else [q.triple for q in quads], buf, fmt, prefixes=_ox_prefixes(fmt))
     data = buf.getvalue()
     if fmt == ox.RdfFormat.JSON_LD:
         data = data.strip()
         return data[1:-1].strip()  # the objects inside the top-level array
-    if _prefixes(fmt):
+    if _ox_prefixes(fmt):
         while data.startswith(b"@prefix "):  # the serialiser's own prefix lines
             data = data[data.index(b"\n") + 1:]
     return data
@@ -112,7 +109,6 @@ def count_lines(lines: Iterable[str]) -> Counter:
 
 def _graph_body(store: ox.Store, graph: ox.NamedNode, name: str) -> bytes:
     """One plan's graph from its small *store*, as a piece of the file of format *name*."""
-    _, fmt, _ = RDF_FORMATS[name]
     buf = io.BytesIO()
     if name in ("ttl", "trig"):
         store.dump(buf, ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(PREFIXES))
@@ -154,7 +150,6 @@ def process_document(path: str, formats: Iterable[str], gather: bool, **kwargs) 
             part.data[name] = _graph_body(small, graph, name)
     if gather:
         from .rowstore import PLAN_QUERIES, plan_rows, query_predicates
-        from .store import OxigraphStore
 
         keep = query_predicates()
         if not others:
