@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import FengongError
 from . import places as _places
 from .jurisdictions import Scope, name_prefixes, prefix_scope
 
@@ -258,27 +260,34 @@ def normalise_name(name: str) -> str:
 
 # Unknown names repeat across documents and jurisdictions; romanising them is slow.
 @functools.lru_cache(maxsize=16384)
-def _slug(text: str, tones: bool = False) -> str:
-    from pypinyin import Style, lazy_pinyin  # imported late: only unknown names need it
+def _slug(text: str) -> str:
+    from pypinyin import lazy_pinyin  # imported late: only unknown names need it
 
-    style = Style.TONE3 if tones else Style.NORMAL
-    parts = lazy_pinyin(text, style=style, errors=lambda s: [c for c in s if c.isalnum()])
+    parts = lazy_pinyin(text, errors=lambda s: [c for c in s if c.isalnum()])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
     return slug or "unnamed"
 
 
-def _unique_key(name: str, taken) -> str:
-    """A key for *name* when its plain pinyin is taken by a homophone: with tone numbers, then numbered.
+#: Hex digits of the name's hash at the end of a generated key (see :func:`_key`).
+_KEY_DIGITS = 6
 
-    >>> _unique_key("税务局", lambda k: k == "shui-wu-ju")
-    'shui4-wu4-ju2'
+
+@functools.lru_cache(maxsize=16384)
+def _key(name: str) -> str:
+    """The key of an actor the registry does not list: *name*'s toneless pinyin and a hash of *name*.
+
+    The pinyin keeps the key readable, but homophones share it (水务局, 税务局), and tone numbers
+    would not tell them apart either (市 and 事 are both shi4). So the key always ends with
+    the first digits of *name*'s BLAKE2b hash: it depends on the name alone, never on which
+    names a process met before (a build parses documents in several processes), and two names
+    share a key only if they share both the pinyin and the digits (one in 16.7 million for
+    two homophones; :meth:`Registry._new_actor` refuses such a pair rather than merge them).
+
+    >>> _key("水务局"), _key("税务局")
+    ('shui-wu-ju-b62486', 'shui-wu-ju-c5b0f1')
     """
-    key = _slug(name, tones=True)
-    n = 2
-    base = key
-    while taken(key):
-        key, n = f"{base}-{n}", n + 1
-    return key
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=(_KEY_DIGITS + 1) // 2).hexdigest()
+    return f"{_slug(name)}-{digest[:_KEY_DIGITS]}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -428,8 +437,9 @@ class Registry:
         self._by_name: dict[tuple[str, str], Actor] = {}
         self.actors: list[Actor] = []
         self._terms = sorted(terms, key=lambda t: -len(t[0]))
-        self._new: dict[tuple[str, str], Actor] = {}
-        self._key_owner: dict[tuple[str, str], str] = {}  # (jurisdiction, key) → the name it was made from
+        self._new: dict[tuple[str, str], Actor] = {}  # (jurisdiction, core name) → the actor made for it
+        # (jurisdiction, key) → the name the key was made from and its actor: one actor per IRI.
+        self._by_key: dict[tuple[str, str], tuple[str, Actor]] = {}
         self._declared: dict[str, tuple[str, str, str | None]] = {}
         # Per registry, cleared by declare(): what a name's forms are depends on the declared places.
         self._prefix_cache: dict[str, tuple[str, ...]] = {}
@@ -592,7 +602,7 @@ class Registry:
         >>> (a.known, a.kind, a.jurisdiction)
         (False, 'leading-group', 'gx')
         >>> reg.resolve("国家发展改革委", "gx").id, reg.resolve("省发展改革委", "guangzhou").id
-        ('cn-drc', 'gd-fa-zhan-gai-ge-wei')
+        ('cn-drc', 'gd-fa-zhan-gai-ge-wei-66c75d')
         >>> reg.resolve("越秀区", "guangzhou").id, reg.resolve("财政部", "gx").id
         ('yuexiu-gov', 'cn-finance')
         """
@@ -679,17 +689,19 @@ class Registry:
         pattern = _pattern_for(core)
         # 黄埔区, 黄埔区政府 and 黄埔区人民政府 are one government
         key_core = re.sub(r"(人民政府|政府)$", "", core) if pattern and pattern.kind == "local-government" else core
-        if pattern and pattern.key:
-            key, owner = pattern.key, None
-        else:
-            key = _slug(key_core)
-            owner = self._key_owner.get((jurisdiction, key))
-            if owner is not None and owner != key_core:
-                key = _unique_key(key_core, lambda k: (jurisdiction, k) in self._key_owner)  # 水务局 ≠ 税务局
-        cached = self._new.get((jurisdiction, key))
-        if cached:  # one actor per IRI
-            self._new[(jurisdiction, core)] = cached
-            return cached
+        # The key is a function of the name alone (see _key), the same in every process.
+        key = pattern.key if pattern and pattern.key else _key(key_core)
+        made = self._by_key.get((jurisdiction, key))
+        if made is not None:
+            if not (pattern and pattern.key) and made[0] != key_core:
+                raise FengongError(f"agencies {made[0]} and {key_core} of {jurisdiction} would share the key {key}; "
+                                   "list one of them in agencies.csv")
+            self._new[(jurisdiction, core)] = made[1]  # one actor per IRI
+            return made[1]
+        asked = core
+        if key_core != core and not pattern.key:
+            # Described by the name without 政府, whichever form a process meets first.
+            core, pattern = key_core, _pattern_for(key_core) or pattern
         kind = pattern.kind if pattern else guess_kind(core)
         if kind_hint == "post":
             kind = "post"
@@ -720,8 +732,8 @@ class Registry:
             else self._english(core, jurisdiction, pattern),
             known=False,
         )
-        self._new[(jurisdiction, core)] = self._new[(jurisdiction, key)] = actor
-        self._key_owner[(jurisdiction, key)] = key_core
+        self._new[(jurisdiction, asked)] = actor
+        self._by_key[(jurisdiction, key)] = (key_core, actor)
         return actor
 
     def _place(self, jurisdiction: str):

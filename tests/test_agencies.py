@@ -88,18 +88,18 @@ def test_prefix_scope(name, doc, scope):
         ("国家发展改革委", "cn", "cn-drc"),
         ("国家发展改革委", "gx", "cn-drc"),
         ("发展改革委", "gx", "gx-drc"),
-        ("省发展改革委", "guangzhou", "gd-fa-zhan-gai-ge-wei"),
-        ("市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei"),
-        ("广州市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei"),
-        ("广州市发展改革委", "gx", "guangzhou-fa-zhan-gai-ge-wei"),
-        ("市场监管局", "guangzhou", "guangzhou-shi-chang-jian-guan-ju"),
+        ("省发展改革委", "guangzhou", "gd-fa-zhan-gai-ge-wei-66c75d"),
+        ("市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei-66c75d"),
+        ("广州市发展改革委", "guangzhou", "guangzhou-fa-zhan-gai-ge-wei-66c75d"),
+        ("广州市发展改革委", "gx", "guangzhou-fa-zhan-gai-ge-wei-66c75d"),
+        ("市场监管局", "guangzhou", "guangzhou-shi-chang-jian-guan-ju-064eb5"),
         ("市政府", "guangzhou", "guangzhou-gov"),
         ("广州市人民政府", "guangzhou", "guangzhou-gov"),
         ("市政府办公厅", "guangzhou", "guangzhou-gov-office"),
         ("越秀区", "guangzhou", "yuexiu-gov"),
         ("越秀区人民政府", "gx", "yuexiu-gov"),
         ("财政部", "gx", "cn-finance"),  # a ministry is national in any plan
-        ("统计局", "guangzhou", "guangzhou-tong-ji-ju"),  # but a bureau is the city's
+        ("统计局", "guangzhou", "guangzhou-tong-ji-ju-8dd2d8"),  # but a bureau is the city's
     ],
 )
 def test_resolve_scopes(reg, surface, doc, actor_id):
@@ -109,7 +109,7 @@ def test_resolve_scopes(reg, surface, doc, actor_id):
 def test_three_development_and_reform_commissions(reg):
     ids = {reg.resolve("国家发展改革委", "cn").id, reg.resolve("自治区发展改革委", "gx").id,
            reg.resolve("市发展改革委", "guangzhou").id}
-    assert ids == {"cn-drc", "gx-drc", "guangzhou-fa-zhan-gai-ge-wei"}
+    assert ids == {"cn-drc", "gx-drc", "guangzhou-fa-zhan-gai-ge-wei-66c75d"}
 
 
 def test_list_shares_an_explicit_prefix(reg):
@@ -134,8 +134,8 @@ def test_new_actor_names(reg):
 def test_document_scope_keeps_agencies_apart():
     reg = Registry.load()
     reg.declare("doc-x", "county", "青松县")
-    assert reg.resolve("县财政局", "doc-x").id == "doc-x-cai-zheng-ju"
-    assert reg.resolve("青松县财政局", "doc-x").id == "doc-x-cai-zheng-ju"
+    assert reg.resolve("县财政局", "doc-x").id == "doc-x-cai-zheng-ju-8f4a66"
+    assert reg.resolve("青松县财政局", "doc-x").id == "doc-x-cai-zheng-ju-8f4a66"
     assert reg.resolve("青松县人民政府", "doc-x").id == "doc-x-gov"
     assert reg.resolve("国家发展改革委", "doc-x").id == "cn-drc"
     assert reg.resolve("县财政局", "doc-x").level == "county"
@@ -203,9 +203,9 @@ def test_declare_changes_what_the_registry_remembers():
     generation = reg.generation
     reg.declare("doc-y", "county", "青松县")
     assert reg.generation == generation + 1
-    assert before == ("doc-y-qing-song-xian-cai-zheng-ju", None, [])
+    assert before == ("doc-y-qing-song-xian-cai-zheng-ju-633333", None, [])
     assert reg.prefixes("doc-y") == ["青松县", "县"]
-    assert reg.resolve("青松县财政局", "doc-y").id == "doc-y-cai-zheng-ju"
+    assert reg.resolve("青松县财政局", "doc-y").id == "doc-y-cai-zheng-ju-8f4a66"
 
 
 def test_remembered_answers_are_the_answers_of_a_fresh_registry():
@@ -222,11 +222,138 @@ def test_remembered_answers_are_the_answers_of_a_fresh_registry():
     again = [ask(reg, *q) for q in reversed(asked)][::-1]
     fresh = [ask(Registry.load(), *q) for q in asked]
     assert first == again == fresh == [
-        "gd-fa-zhan-gai-ge-wei", "gd-jiao-tong-yun-shu-ting", "guangzhou-jiao-tong-yun-shu-ting", "cn-finance",
-        "gx-insurance-regulation", "guangzhou-ge-qu-zheng-fu"]
+        "gd-fa-zhan-gai-ge-wei-66c75d", "gd-jiao-tong-yun-shu-ting-30885c", "guangzhou-jiao-tong-yun-shu-ting-30885c",
+        "cn-finance", "gx-insurance-regulation", "guangzhou-ge-qu-zheng-fu-79ba52"]
 
 
 def test_split_actors_gives_a_new_list_each_time():
     pieces = split_actors("财政厅、教育厅")
     pieces.pop()
     assert [p.surface for p in split_actors("财政厅、教育厅")] == ["财政厅", "教育厅"]
+
+
+# -- keys of agencies the registry does not list ---------------------------------------------------
+
+
+def test_homophones_get_their_own_keys_whichever_comes_first():
+    # 水务局 and 税务局 are both shui-wu-ju; the key must not depend on which one a process met first.
+    one, other = Registry.load(), Registry.load()
+    first = [one.resolve(name, "guangzhou").id for name in ("水务局", "税务局")]
+    second = [other.resolve(name, "guangzhou").id for name in ("税务局", "水务局")][::-1]
+    assert first == second == ["guangzhou-shui-wu-ju-b62486", "guangzhou-shui-wu-ju-c5b0f1"]
+    # the aliases of one agency still resolve to its key
+    assert {one.resolve(name, "guangzhou").id for name in ("市水务局", "广州市水务局")} == {first[0]}
+    # 各社区市政府 and 各设区市政府 (the Zhejiang fixture) share toneless pinyin too
+    assert one.resolve("各社区市政府", "zj").id != one.resolve("各设区市政府", "zj").id
+
+
+def test_keys_depend_on_the_name_alone():
+    from fengong.agencies import _key, _slug
+
+    # tone numbers would not tell 市 from 事 (both shi4); the hash does
+    assert _slug("市务局") == _slug("事务局") and _key("市务局") != _key("事务局")
+    names = [f"{prefix}{core}" for prefix in ("", "市", "省", "广州市", "广东省", "国家")
+             for core in ("水务局", "税务局", "水利局", "财政局", "统计局", "发展改革委", "各区政府", "市场监管局",
+                          "交通运输局", "事务局", "市务局", "数据局", "青松新区", "青松新区政府", "青松区人民政府")]
+    busy = Registry.load()
+    for doc in ("gx", "guangzhou", "shenzhen", "gd", "cn"):
+        for name in names:
+            busy.resolve(name, doc)
+    for doc in ("guangzhou", "gx"):
+        for name in reversed(names):
+            assert busy.resolve(name, doc).id == Registry.load().resolve(name, doc).id, (name, doc)
+    # within a jurisdiction, one key per canonical name, and one canonical name per key
+    names_of: dict[tuple[str, str], set[str]] = {}
+    for doc in ("guangzhou", "gx"):
+        for a in (busy.resolve(n, doc) for n in names):
+            if not a.known and a.key not in ("gov", "gov-office"):
+                names_of.setdefault((a.jurisdiction, a.key), set()).add(a.short_zh)
+    assert all(len(shorts) == 1 for shorts in names_of.values())
+    assert len({(j, *shorts) for (j, _), shorts in names_of.items()}) == len(names_of)
+
+
+def test_a_government_is_described_alike_whatever_form_comes_first():
+    forms = ("青松新区政府", "青松新区", "青松新区人民政府")
+    one, other = Registry.load(), Registry.load()
+    assert [one.resolve(f, "guangzhou") for f in forms] == [other.resolve(f, "guangzhou") for f in reversed(forms)][::-1]
+    assert len({one.resolve(f, "guangzhou") for f in forms}) == 1
+
+
+def test_a_hash_collision_stops_rather_than_merges(monkeypatch):
+    from fengong import FengongError, agencies
+
+    monkeypatch.setattr(agencies, "_key", lambda name: "same")
+    reg = Registry.load()
+    assert reg.resolve("水务局", "guangzhou").id == reg.resolve("市水务局", "guangzhou").id == "guangzhou-same"
+    with pytest.raises(FengongError, match="水务局 and 税务局 of guangzhou would share the key same"):
+        reg.resolve("税务局", "guangzhou")
+
+
+def _field_line_plan(number: int, agency: str, topic: str) -> str:
+    """A small Guangzhou plan in the Guangxi field-line layout, naming *agency* as lead."""
+    return f"""广州市人民政府办公厅关于印发广州市{topic}工作分工方案的通知（穗府办〔2019〕{number}号）
+各区人民政府,市政府各部门、各直属机构:
+
+　　经市人民政府同意,现将《广州市{topic}工作分工方案》印发给你们,请认真贯彻执行。
+
+　　广州市人民政府办公厅
+
+　　2019年3月1日
+
+　　广州市{topic}工作分工方案
+
+　　一、重点任务
+
+　　(一)做好{topic}工作。
+
+　　牵头单位:{agency}
+
+　　参加单位:市财政局
+
+　　完成时间:2020年
+"""
+
+
+def test_homophone_agencies_stay_apart_in_a_build(tmp_path, monkeypatch):
+    import fengong.build
+    from fengong.build import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(_field_line_plan(1, "广州市水务局", "供水保障"), encoding="utf-8")
+    (docs / "b.txt").write_text(_field_line_plan(2, "广州市税务局", "税收服务"), encoding="utf-8")
+    # Two documents are too few for a process pool: ask for one all the same (each worker has its own registry).
+    monkeypatch.setattr(fengong.build, "PARALLEL_MIN_DOCUMENTS", 2)
+    kept: list[Registry] = []
+    _as_in_a_new_process(kept)
+    two = build([str(docs)], tmp_path / "two", workers=2)
+    _as_in_a_new_process(kept)
+    one = build([str(docs)], tmp_path / "one", workers=1)
+    _as_in_a_new_process(kept)
+    alone = build([str(docs / "b.txt")], tmp_path / "alone", workers=1)  # 税务局 is the first one met
+    assert (one.out_dir / "plan.nq").read_bytes() == (two.out_dir / "plan.nq").read_bytes()
+    labels = [_zh_labels_of_agencies(result.store, "shui-wu-ju") for result in (one, two, alone)]
+    assert labels[0] == labels[1] == {
+        "guangzhou-shui-wu-ju-b62486": {"广州市水务局", "水务局"},
+        "guangzhou-shui-wu-ju-c5b0f1": {"广州市税务局", "税务局"},
+    }
+    assert labels[2] == {"guangzhou-shui-wu-ju-c5b0f1": {"广州市税务局", "税务局"}}
+
+
+def _as_in_a_new_process(kept: list[Registry]) -> None:
+    """Let the parser start from a registry that has met no names, as a new worker process does.
+
+    The registry it had is kept alive, so that memos keyed by its id() never take the new one for it.
+    """
+    kept.append(default_registry())
+    default_registry.cache_clear()
+
+
+def _zh_labels_of_agencies(store, slug: str) -> dict[str, set[str]]:
+    """Every Chinese label (preferred, short, alternative) of each agency whose IRI holds *slug*."""
+    rows = store.query(f"""SELECT ?a ?label WHERE {{ ?a a fg:Agency ; skos:prefLabel|fg:shortLabel|skos:altLabel ?label
+                            FILTER(CONTAINS(STR(?a), "{slug}") && lang(?label) = "zh") }}""").rows
+    labels: dict[str, set[str]] = {}
+    for a, label in rows:
+        labels.setdefault(a.value.rsplit("/", 1)[-1], set()).add(label.value)
+    return labels

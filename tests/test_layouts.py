@@ -340,8 +340,8 @@ def test_table_tab_separated_with_a_rule(fixture_plans):
     plan = fixture_plans["zhejiang-table.tsv.txt"]
     assert (plan.jurisdiction, plan.rule, plan.title) == ("zj", "列第一位者为牵头单位", "数字政府测试建设任务分工表")
     assert [[(a.actor.id, a.role, a.basis) for a in i.assignments] for i in plan.items][1] == [
-        ("zj-cai-zheng-ting", "lead", "first-listed-rule"), ("zj-da-shu-ju-ju", "participant", "first-listed-rule"),
-        ("zj-ge-she-qu-shi-zheng-fu", "participant", "first-listed-rule")]
+        ("zj-cai-zheng-ting-0993aa", "lead", "first-listed-rule"), ("zj-da-shu-ju-ju-f3b0e8", "participant", "first-listed-rule"),
+        ("zj-ge-she-qu-shi-zheng-fu-164bcc", "participant", "first-listed-rule")]
 
 
 def test_table_header_is_found_in_both_forms():

@@ -69,10 +69,10 @@ def test_three_development_and_reform_commissions(st):
     by_iri = {r["a"].rsplit("/", 1)[-1]: r["j"].rsplit("/", 1)[-1] for r in rows}
     assert by_iri["cn-drc"] == "cn"
     assert by_iri["gx-drc"] == "450000"
-    assert by_iri["guangzhou-fa-zhan-gai-ge-wei"] == "440100"
-    assert by_iri["gd-fa-zhan-gai-ge-wei"] == "440000"  # 省发展改革委 in the Guangzhou plan
-    assert by_iri["shenzhen-fa-zhan-gai-ge-wei"] == "440300"
-    assert len({"cn-drc", "gx-drc", "guangzhou-fa-zhan-gai-ge-wei"} & set(by_iri)) == 3
+    assert by_iri["guangzhou-fa-zhan-gai-ge-wei-66c75d"] == "440100"
+    assert by_iri["gd-fa-zhan-gai-ge-wei-66c75d"] == "440000"  # 省发展改革委 in the Guangzhou plan
+    assert by_iri["shenzhen-fa-zhan-gai-ge-wei-66c75d"] == "440300"
+    assert len({"cn-drc", "gx-drc", "guangzhou-fa-zhan-gai-ge-wei-66c75d"} & set(by_iri)) == 3
 
 
 def test_one_agency_named_by_two_plans_is_one_node(st):
