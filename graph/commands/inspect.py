@@ -1,7 +1,8 @@
 """``fengong inspect``: how a document was read (layout, items, roles, dates, rule, warnings).
 
 >>> from click.testing import CliRunner
->>> CliRunner().invoke(inspect_doc, []).output.splitlines()[1]
+>>> from fengong.cli import cli
+>>> CliRunner().invoke(cli, ["inspect"]).output.splitlines()[1]
 'layout: fieldlines (scores: fieldlines 1.00, inline 0.00, table 0.00)'
 """
 

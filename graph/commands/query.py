@@ -1,7 +1,8 @@
 """``fengong query``: run a named query, a ``.rq`` file or ad hoc SPARQL on a graph.
 
 >>> from click.testing import CliRunner
->>> out = CliRunner().invoke(query, ["--list", "--format", "csv"]).output
+>>> from fengong.cli import cli
+>>> out = CliRunner().invoke(cli, ["query", "--list", "--format", "csv"]).output
 >>> out.splitlines()[0]
 'name,title_zh,title_en,params'
 """
