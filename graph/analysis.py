@@ -498,9 +498,7 @@ def _rows(store: Store, query: str) -> list[tuple[str | None, ...]]:
     if isinstance(store, OxigraphStore):
         solutions = store.ox.query(_HEADER + query, use_default_graph_as_union=True)
         return [tuple([None if x is None else x.value for x in s]) for s in solutions]
-    result = store.query(query)
-    names = result.vars
-    return [tuple(d[v] for v in names) for d in result.dicts()]
+    return store.query(query).tuples()
 
 
 @dataclass

@@ -37,7 +37,7 @@ from .store import OxigraphStore, Store
 from .stream import RDF_FORMATS, DatasetWriter, process_document
 
 __all__ = ["BUNDLED_PLAN", "bundled_path", "bundled_dataset", "parse_documents", "build", "BuildResult", "OUTPUTS",
-           "FORMAT_FILES", "choose_formats", "summary"]
+           "FORMAT_FILES", "choose_formats", "summary", "FULL_SITE_MAX_DOCUMENTS"]
 
 #: The plan fengong ships with (桂政办发〔2014〕94号).
 BUNDLED_PLAN = "guangxi-urbanization-2014-94.txt"
@@ -139,6 +139,11 @@ FORMAT_FILES = {**{name: file for name, (file, _, _) in RDF_FORMATS.items()},
 AUTO_ALL_MAX_DOCUMENTS = 100
 AUTO_CORPUS_FORMATS = ("trig", "nq")
 
+#: Up to this many documents a build gathers every query of the site; above it, only those a
+#: corpus site reads (report, matrix, agencies view: a corpus's full and section views are
+#: listed with the command that draws them), unless GraphML or GEXF need the full projection.
+FULL_SITE_MAX_DOCUMENTS = 100
+
 
 def choose_formats(formats, documents: int) -> tuple[str, ...]:
     """The formats to write: *formats* as given (``all`` and ``auto`` expanded), in a fixed order.
@@ -221,9 +226,9 @@ def _progress_printer(stream) -> Callable[[int, int, str], None]:
     return show
 
 
-def _parts(files: list[str], formats: tuple[str, ...], gather: bool, workers: int | None):
+def _parts(files: list[str], formats: tuple[str, ...], gather: bool, full: bool, workers: int | None):
     """Each document's :class:`DocumentPart`, in file order (a process pool for many documents)."""
-    work = functools.partial(process_document, formats=formats, gather=gather)
+    work = functools.partial(process_document, formats=formats, gather=gather, full=full)
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(files) < PARALLEL_MIN_DOCUMENTS or "-" in files:
         for path in files:
@@ -272,7 +277,9 @@ def build(
     rdf = [f for f in chosen if f in RDF_FORMATS]
     keep = out_dir is None and store_dir is None
     need_nq = keep or store_dir is not None
-    gather = extra is not None or "graphml" in chosen or "gexf" in chosen
+    networks = "graphml" in chosen or "gexf" in chosen
+    gather = extra is not None or networks
+    full = networks or len(files) <= FULL_SITE_MAX_DOCUMENTS
     result = BuildResult(len(files), Path(out_dir) if out_dir is not None else None,
                          Path(store_dir) if store_dir is not None else None, formats=chosen)
     with _sigterm_interrupts(), contextlib.ExitStack() as stack:
@@ -284,7 +291,7 @@ def build(
         rows: dict[str, tuple[list[str], list]] = {}
         counts: Counter = Counter()
         seen: dict[str, str] = {}
-        for done, part in enumerate(_parts(files, tuple(writer.formats), gather, workers), start=1):
+        for done, part in enumerate(_parts(files, tuple(writer.formats), gather, full, workers), start=1):
             if part.slug in seen:
                 raise FengongError(f"{part.source}: same document number as {seen[part.slug]} ({part.slug})")
             seen[part.slug] = part.source
@@ -304,7 +311,7 @@ def build(
         if gather:
             from .rowstore import RowStore
 
-            result.site_store = RowStore(shared, rows, writer.quads)
+            result.site_store = RowStore(shared, rows, writer.quads, full=full)
         if keep:
             result._nquads = writer.kept
         if store_dir is not None:

@@ -34,6 +34,7 @@ by load — deterministic).
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
 import unicodedata
 from collections import defaultdict
@@ -230,6 +231,7 @@ class TaskRoles:
         return None
 
 
+@functools.lru_cache(maxsize=65536)  # pinyin costs ~0.4 ms a label; each list is sorted more than once
 def sort_key(label: str, lang: str) -> tuple:
     """Alphabetical key: pinyin for Chinese, case-folded text otherwise.
 
@@ -328,22 +330,22 @@ class Roster:
             if row["a"] in actors:
                 actors[row["a"]]["alt"].add(row["alt"])
 
-        rows = [(r["a"], r["t"], True) for r in store.query(_LEADS).dicts()]
-        rows += [(r["a"], r["t"], False) for r in store.query(_PARTICIPATIONS).dicts()]
+        rows = [(a, t, True) for a, t in store.query(_LEADS).tuples("a", "t")]
+        rows += [(a, t, False) for a, t in store.query(_PARTICIPATIONS).tuples("a", "t")]
         assigned = {t for _, t, _ in rows}
         # Number, sub-number and plan of each assigned task: the first value wins (a valid graph has one).
         numbers: dict[str, str] = {}
         subs: dict[str, str] = {}
         for query, var, into in ((_NUMBERS, "num", numbers), (_SUB_NUMBERS, "sub", subs)):
-            for r in store.query(query).dicts():
-                if r["t"] in assigned:
-                    into.setdefault(r["t"], r[var])
-        plans = {r["plan"] for r in store.query(_PLANS).dicts()}
+            for t, value in store.query(query).tuples("t", var):
+                if t in assigned:
+                    into.setdefault(t, value)
+        plans = {plan for (plan,) in store.query(_PLANS).tuples("plan")}
         plans_of: dict[str, list[str]] = defaultdict(list)
         for query in (_TASK_STEPS, _TASK_PARENTS):
-            for r in store.query(query).dicts():
-                if r["plan"] in plans and r["t"] in assigned and r["plan"] not in plans_of[r["t"]]:
-                    plans_of[r["t"]].append(r["plan"])
+            for t, plan in store.query(query).tuples("t", "plan"):
+                if plan in plans and t in assigned and plan not in plans_of[t]:
+                    plans_of[t].append(plan)
             if assigned <= plans_of.keys():
                 break
         # More than one plan (a task outside any plan counts as one more) prefixes task numbers with the plan.

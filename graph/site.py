@@ -23,11 +23,13 @@ Every page works offline (no ``http`` fetch, no ``lib/`` folder).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import FengongError
 from .atomic import write_text
 
 __all__ = ["write_site", "Page", "render_index", "VIEWS_DIR"]
@@ -57,22 +59,43 @@ def _both(key: str, **fields) -> tuple[str, str]:
 
 def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     """Write the views, report, matrix and ``index.html`` of *result* into *stage*."""
-    from .viz.labels import chrome
-    from .viz.page import write_view
-    from .viz.views import SITE_MAX_NODES, View, agencies_context, agencies_view, full_view, load_context, section_view
+    from .viz.views import SITE_MAX_NODES
 
     stage = Path(stage)
     # A build hands over the rows it gathered document by document; otherwise the store itself.
     store = getattr(result, "site_store", None) or result.store
+    # A corpus (more nodes than a page draws) gets the agencies view from a lean context:
+    # the analysis' tables and the tasks, not the whole projection (to_networkx).
+    counts = getattr(result, "counts", None) or {}
+    total = sum(counts.get(k, 0) for k in ("tasks", "agencies", "collectives", "posts", "deliverables", "places"))
+    # A build of a corpus gathers only what the lean context reads (RowStore.full is false).
+    partial = not getattr(store, "full", True)
+    lean = total > SITE_MAX_NODES or partial
     pages: list[Page] = []
-    analysis = "auto"
-    try:
-        from .report import write_report
-    except ImportError:
-        log.info("fengong.report is not installed: no report.html")
-    else:
-        analysis = write_report(store, stage / "report.html")
-        pages.append(Page("reports", "report.html", *_both("index_report")))
+    with contextlib.ExitStack() as waits:
+        matrix = _matrix_writer(store, stage)
+        if matrix is not None and lean:
+            # Seconds for a corpus, and it shares nothing with the report and views: drawn meanwhile.
+            waits.enter_context(_forked(matrix, stage / "matrix.html"))
+        analysis = "auto"
+        try:
+            from .report import write_report
+        except ImportError:
+            log.info("fengong.report is not installed: no report.html")
+        else:
+            analysis = write_report(store, stage / "report.html")
+            pages.append(Page("reports", "report.html", *_both("index_report")))
+        if matrix is not None:
+            if not lean:
+                matrix()
+            pages.append(Page("reports", "matrix.html", *_both("index_matrix")))
+        source = _write_views(store, stage, lang, pages, analysis, lean, partial, total)
+    write_text(stage / "index.html", render_index(pages, source, stage))
+    return pages
+
+
+def _matrix_writer(store, stage: Path):
+    """The function that writes ``matrix.html``, or None without fengong.matrix."""
     try:
         from .matrix import collaboration_matrix
 
@@ -82,15 +105,21 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
             from .matrix_writers import render_html as render_matrix
     except ImportError:
         log.info("fengong.matrix is not installed: no matrix.html")
-    else:
-        write_text(stage / "matrix.html", render_matrix(collaboration_matrix(store)))
-        pages.append(Page("reports", "matrix.html", *_both("index_matrix")))
+        return None
 
-    # A corpus (more nodes than a page draws) gets the agencies view from a lean context:
-    # the analysis' tables and the tasks, not the whole projection (to_networkx).
-    counts = getattr(result, "counts", None) or {}
-    total = sum(counts.get(k, 0) for k in ("tasks", "agencies", "collectives", "posts", "deliverables", "places"))
-    lean = total > SITE_MAX_NODES
+    def write() -> None:
+        write_text(stage / "matrix.html", render_matrix(collaboration_matrix(store)))
+
+    return write
+
+
+def _write_views(store, stage: Path, lang: str, pages: list[Page], analysis, lean: bool, partial: bool, total: int) -> str:
+    """The full, agencies and section views (or, when too large, how to draw them) into *pages*;
+    returns the source line of the index ("N 个方案 · N plans", or the plan's title)."""
+    from .viz.labels import chrome
+    from .viz.page import write_view
+    from .viz.views import SITE_MAX_NODES, View, agencies_context, agencies_view, full_view, load_context, section_view
+
     ctx = (agencies_context if lean else load_context)(store, analysis)
     full = None if lean else ctx  # the full context, read only if a section turns out small enough to draw
     home = "../index.html"
@@ -98,16 +127,18 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     def add(group: str, view, title_en: str, nodes: int | None = None, limit: bool = True) -> None:
         title = (view.title, title_en) if lang == "zh" else (title_en, view.title)
         nodes = len(view.nodes) if nodes is None else nodes
-        if limit and nodes > SITE_MAX_NODES:  # listed, not drawn: say how to draw it
+        if limit and (nodes > SITE_MAX_NODES or partial):  # listed, not drawn: say how to draw it
             command = f'fengong viz --view "{view.key}"'
-            pages.append(Page(group, "", *title, " / ".join(_both("page_omitted", nodes=nodes, command=command))))
+            why = (_both("page_omitted", nodes=nodes, command=command) if nodes > SITE_MAX_NODES
+                   else _both("page_corpus", command=command))
+            pages.append(Page(group, "", *title, " / ".join(why)))
             return
         write_view(view, stage / VIEWS_DIR / f"{view.slug}.html", home=home)
         pages.append(Page(group, f"{VIEWS_DIR}/{view.slug}.html", *title, f"{len(view.nodes)} / {len(view.edges)}"))
 
     # The build's counts (every task, actor, deliverable, place) when lean: some may have no edge.
     full_nodes = total if lean else len(ctx.tasks) + len(ctx.tasks_of) + len(ctx.task_of) + len(ctx.mentioned_by)
-    if full_nodes > SITE_MAX_NODES:  # not even built: the view itself would be large
+    if full_nodes > SITE_MAX_NODES or partial:  # not even built: the view itself would be large
         add("views", View("full", "full", chrome("title_full", lang), lang, [], []), chrome("title_full", "en"), full_nodes)
     else:
         add("views", full_view(ctx, lang), chrome("title_full", "en"))
@@ -115,19 +146,62 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
         add("views", agencies_view(ctx, lang), chrome("title_agencies", "en"), limit=False)  # its links are capped instead
     for n, title in ctx.section_titles.items():
         title_en = chrome("title_section", "en", number=n, title=title).strip()
-        size = _section_size(ctx, n)
-        if lean and size <= SITE_MAX_NODES:  # a lean context undercounts (no places): count on the full one
+        size = 0 if partial else _section_size(ctx, n)  # a corpus lists every section: no need to count
+        if lean and size <= SITE_MAX_NODES and not partial:  # a lean context undercounts (no places): count on the full one
             full = full or load_context(store, ctx.analysis)
             size = _section_size(full, n)
-        if size > SITE_MAX_NODES:  # counted first: building a view of thousands of nodes to drop it cost seconds
+        if size > SITE_MAX_NODES or partial:  # counted first: building a view of thousands of nodes to drop it cost seconds
             key = f"section:{n}"
             add("sections", View(key, f"section-{n}", chrome("title_section", lang, number=n, title=title).strip(), lang, [], []),
                 title_en, size)
         else:
             add("sections", section_view(full, n, lang), title_en)
     sources = dict.fromkeys((ctx.source("zh"), ctx.source("en")))  # one plan: its title; several: "N 个方案 · N plans"
-    write_text(stage / "index.html", render_index(pages, " · ".join(sources), stage))
-    return pages
+    return " · ".join(sources)
+
+
+@contextlib.contextmanager
+def _forked(work, output: Path):
+    """Run *work* (no arguments) in a forked process until the block ends; re-raise its error here.
+
+    Where fork is not available *work* runs at once, in this process. The block
+    leaving on an error stops the process.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        work()
+        yield
+        return
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+            send.send(str(exc) if isinstance(exc, FengongError) else f"{type(exc).__name__}: {exc}")
+        else:
+            send.send(None)
+
+    proc = ctx.Process(target=run, name=f"fengong {output.name}", daemon=True)
+    proc.start()
+    send.close()
+    try:
+        yield
+    except BaseException:
+        proc.terminate()
+        proc.join()
+        raise
+    try:
+        error = recv.recv()
+    except EOFError:
+        error = f"the process ended with exit code {proc.exitcode}"
+    finally:
+        recv.close()
+        proc.join()
+    if error is not None:
+        raise FengongError(f"{output.name}: {error}")
 
 
 def _section_size(ctx, n: int) -> int:

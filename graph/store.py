@@ -258,6 +258,28 @@ class Result:
             return [dict(zip(names, map(get, cells))) for cells in self._cells]
         return [{v: (t.value if t is not None else None) for v, t in zip(names, row)} for row in self.rows]
 
+    def tuples(self, *names: str) -> list[tuple[str | None, ...]]:
+        """Rows as tuples of plain string values of *names* (default: every variable, in order);
+        cheaper than :meth:`dicts` for many rows.
+
+        >>> Result(vars=["x", "y"], rows=[(Term.uri("http://a"), None)]).tuples("y", "x")
+        [(None, 'http://a')]
+        """
+        if self._cells is not None:
+            get = _TsvValues().__getitem__
+            rows = [tuple(map(get, cells)) for cells in self._cells]
+        else:
+            rows = [tuple(t.value if t is not None else None for t in row) for row in self.rows]
+        return _pick(self.vars, rows, names)
+
+
+def _pick(vars: list[str], rows: list[tuple], names: tuple[str, ...]) -> list[tuple]:
+    """*rows* (tuples in the order of *vars*) cut to the columns *names* (all when empty)."""
+    if not names or list(names) == vars:
+        return rows
+    idx = [vars.index(n) for n in names]
+    return [tuple(row[i] for i in idx) for row in rows]
+
 
 # ---------------------------------------------------------------- SPARQL TSV cells
 

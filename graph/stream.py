@@ -123,8 +123,9 @@ def _graph_body(store: ox.Store, graph: ox.NamedNode, name: str) -> bytes:
     return b'{"@id":%s,"@graph":%s}' % (json.dumps(graph.value).encode("utf-8"), buf.getvalue().strip() or b"[]")
 
 
-def process_document(path: str, formats: Iterable[str], gather: bool, **kwargs) -> DocumentPart:
-    """Parse, model and serialise one document; with *gather*, run the site's queries on it.
+def process_document(path: str, formats: Iterable[str], gather: bool, full: bool = True, **kwargs) -> DocumentPart:
+    """Parse, model and serialise one document; with *gather*, run the site's queries on it
+    (all of them, or with *full* false those a lean site reads: :func:`fengong.rowstore.plan_queries`).
 
     The plan's statements are made as N-Quads text (:data:`fengong.model.TEXT_TERMS`);
     a small Oxigraph store of them writes the other formats and answers the queries.
@@ -143,22 +144,25 @@ def process_document(path: str, formats: Iterable[str], gather: bool, **kwargs) 
     if not (others or gather):
         return part
     small = ox.Store()
+    # lenient: this is fengong's own N-Quads (tests hold it to Oxigraph's own terms), so the
+    # syntax checks of IRIs and language tags are skipped (a third of the load's time).
     if others:
-        small.load(nquads, format=ox.RdfFormat.N_QUADS)
+        small.load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         graph = ox.NamedNode(ID["plan"] + slug)
         for name in others:
             part.data[name] = _graph_body(small, graph, name)
     if gather:
-        from .rowstore import PLAN_QUERIES, plan_rows, query_predicates
+        from .rowstore import plan_queries, plan_rows, query_predicates
 
         keep = query_predicates()
         if not others:
             # Only the statements the queries can match: filling a store costs ~2 µs a quad.
             wanted = {str(n) for n in keep}
-            small.load("".join(x for x in lines if x.split(" ", 2)[1] in wanted).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            small.load("".join(x for x in lines if x.split(" ", 2)[1] in wanted).encode("utf-8"), format=ox.RdfFormat.N_QUADS,
+                       lenient=True)
         small.extend([q for q in shared.quads() if q.predicate in keep])
         small.extend(_ontology_kept())
-        part.rows = plan_rows(OxigraphStore(store=small), PLAN_QUERIES)
+        part.rows = plan_rows(OxigraphStore(store=small), plan_queries(full))
     return part
 
 

@@ -118,6 +118,36 @@ def test_a_query_that_was_not_gathered_is_refused(pooled):
         pooled.site_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
 
+def test_a_corpus_gathers_only_what_its_lean_site_reads(documents, pooled, tmp_path, monkeypatch):
+    import fengong.build
+    from fengong.network import _BASIS, _DELIVERABLES
+
+    monkeypatch.setattr(fengong.build, "FULL_SITE_MAX_DOCUMENTS", 2)  # eight documents are a "corpus"
+    out = tmp_path / "out"
+    corpus = build(documents, out, extra=write_site, formats=["trig", "nq"], workers=2)
+    assert corpus.site_store.full is False and pooled.site_store.full is True
+    for query in (_DELIVERABLES, _BASIS):  # the full projection's reads: not gathered, so refused
+        with pytest.raises(FengongError, match="not gathered"):
+            corpus.site_store.query(query)
+    # The pages a corpus site draws are those of the full build ...
+    for page in ("report.html", "matrix.html", "views/agencies.html"):
+        assert (out / page).read_text(encoding="utf-8") == (pooled.out_dir / page).read_text(encoding="utf-8"), page
+    # ... and every other view is listed with the command that draws it.
+    assert not [p for p in corpus.files if p.startswith("views/") and p != "views/agencies.html"]
+    assert [p for p in pooled.files if p.startswith("views/section-")]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'fengong viz --view &quot;full&quot;' in index and 'fengong viz --view &quot;section:1&quot;' in index
+    assert "not written for a corpus" in index
+
+
+def test_a_query_written_twice_is_gathered_once():
+    from fengong.rowstore import normalise
+
+    keys = [normalise(q) for q in PLAN_QUERIES]
+    assert len(keys) == len(set(keys))
+    assert "SELECT ?a ?t WHERE { ?a fg:leads ?t }" in keys  # analysis and matrix both read it
+
+
 def test_formats_auto_writes_every_file_for_a_few_documents_and_the_dataset_files_for_a_corpus():
     assert choose_formats(None, 7) == ALL
     assert choose_formats(["auto"], 101) == ("trig", "nq")

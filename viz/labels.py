@@ -79,6 +79,7 @@ CHROME: dict[str, tuple[str, str]] = {
     ),
     "positions_fixed": ("节点较多：位置已预先计算，物理模拟关闭", "many nodes: positions precomputed, physics off"),
     "page_omitted": ("{nodes} 个节点，过大未生成；可用 {command} 生成", "{nodes} nodes: too large, not written; draw it with {command}"),
+    "page_corpus": ("语料较大，网站只绘制单位视图；可用 {command} 生成", "not written for a corpus (the site draws the agencies view); draw it with {command}"),
     # fact names in tooltips and the details panel
     "fact_number": ("编号", "Number"),
     "fact_type": ("类型", "Type"),
