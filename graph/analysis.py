@@ -62,7 +62,6 @@ import yaml
 
 from .network import to_networkx
 from .store import OxigraphStore, Store
-from .vocab import PREFIXES
 
 __all__ = [
     "AgencyStats",
@@ -436,7 +435,6 @@ def _quantile(values: list[float], q: float, method: str) -> float:
 # :class:`fengong.store.Result`. Other stores (rdflib, remote endpoints) run
 # plain queries and get the same tables.
 
-_HEADER = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 _A_ACTORS = """SELECT ?a ?zh ?en ?short WHERE {
   ?a a fg:Actor ; skos:prefLabel ?zh . FILTER(LANG(?zh) = "zh")
@@ -494,10 +492,8 @@ _EMBEDDED = {
 
 
 def _rows(store: Store, query: str) -> list[tuple[str | None, ...]]:
-    """SELECT rows as tuples of plain strings, straight from pyoxigraph when the store is embedded Oxigraph."""
-    if isinstance(store, OxigraphStore):
-        solutions = store.ox.query(_HEADER + query, use_default_graph_as_union=True)
-        return [tuple([None if x is None else x.value for x in s]) for s in solutions]
+    """SELECT rows as tuples of plain strings (from Oxigraph, read off its own TSV writer:
+    faster than its term objects, and it runs without the GIL, so reads can overlap)."""
     return store.query(query).tuples()
 
 

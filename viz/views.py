@@ -33,6 +33,7 @@ instead of the whole projection (a corpus' projection takes seconds). The views:
 
 from __future__ import annotations
 
+import concurrent.futures
 import difflib
 import inspect
 import unicodedata
@@ -306,25 +307,50 @@ def load_context(store: Store, analysis: Any = "auto") -> Context:
 # fengong.network's reads (hash joins of single patterns; no task text decoded): the
 # same tasks as the projection's (those with number, numeral, label and plan). Their
 # labels cost 0.1 s more here at 65,000 tasks, where a second query for the tasks the
-# drawn links share took 1 s. (A dict, not module constants: fengong.rowstore gathers
+# drawn links share took 1 s. Plans and sections, a few IRIs named by many tasks, are
+# read once and bound by position (``VALUES (?plan ?pi)``): on disk every IRI a query
+# returns is a store read. (A dict, not module constants: fengong.rowstore gathers
 # the module's plain SELECT constants per document; other stores run
 # fengong.network's plain queries, which it gathers already.)
 _LEAN = {
-    "tasks": """SELECT ?t ?number ?sub ?plan ?s ?year ?label WHERE {
+    "plans": """SELECT DISTINCT ?plan WHERE {
   { SELECT ?t WHERE { ?t a fg:Task } }
-  { SELECT ?t ?number WHERE { ?t fg:number ?number } }
-  { SELECT DISTINCT ?t WHERE { ?t fg:numeral ?numeral } }
-  { SELECT ?t ?label WHERE { ?t rdfs:label ?label } }
   { SELECT ?t ?plan WHERE { ?t dcterms:isPartOf ?plan } }
-  OPTIONAL { SELECT ?t ?sub WHERE { ?t fg:subNumber ?sub } }
-  OPTIONAL { SELECT ?t ?s WHERE { ?t fg:inSection ?s } }
-  OPTIONAL { SELECT ?t ?year WHERE { { SELECT DISTINCT ?t WHERE { ?t fg:dueBy ?due } } { SELECT ?t ?year WHERE { ?t fg:dueYear ?year } } } }
 }""",
+    "tasks": """SELECT ?t ?number ?sub ?pi ?si ?year ?label WHERE {{
+  {{ SELECT ?t WHERE {{ ?t a fg:Task }} }}
+  {{ SELECT ?t ?number WHERE {{ ?t fg:number ?number }} }}
+  {{ SELECT DISTINCT ?t WHERE {{ ?t fg:numeral ?numeral }} }}
+  {{ SELECT ?t ?label WHERE {{ ?t rdfs:label ?label }} }}
+  {{ SELECT ?t ?pi WHERE {{ {{ SELECT ?t ?plan WHERE {{ ?t dcterms:isPartOf ?plan }} }} {{ VALUES (?plan ?pi) {{ {plans} }} }} }} }}
+  OPTIONAL {{ SELECT ?t ?sub WHERE {{ ?t fg:subNumber ?sub }} }}
+  OPTIONAL {{ SELECT ?t ?si WHERE {{ {{ SELECT ?t ?s WHERE {{ ?t fg:inSection ?s }} }} {{ VALUES (?s ?si) {{ {sections} }} }} }} }}
+  OPTIONAL {{ SELECT ?t ?year WHERE {{ {{ SELECT DISTINCT ?t WHERE {{ ?t fg:dueBy ?due }} }} {{ SELECT ?t ?year WHERE {{ ?t fg:dueYear ?year }} }} }} }}
+}}""",
 }
 
 
-def _lean_nodes(store: Store, analysis: Any) -> dict[str, dict]:
-    """Actors and tasks with the attributes of :func:`fengong.network.to_networkx` that the agencies view reads."""
+def _lean_reads(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """What :func:`_lean_nodes` reads from embedded Oxigraph besides the analysis: the sections
+    (IRI, number, title) and the tasks (IRI, number, sub-number, plan, section, year, label)."""
+    from .. import network as net
+
+    sections = net._ox_rows(store, net._EMBEDDED["sections"])
+    plans = [p for (p,) in net._ox_rows(store, _LEAN["plans"])]
+    section_iris = [s for s, _, _ in sections]
+
+    def values(iris: list[str]) -> str:
+        return " ".join(f"(<{iri}> {i})" for i, iri in enumerate(iris)) or "(<urn:fengong:none> -1)"
+
+    query = _LEAN["tasks"].format(plans=values(plans), sections=values(section_iris))
+    tasks = [(t, number, sub, plans[int(pi)], None if si is None else section_iris[int(si)], year, label)
+             for t, number, sub, pi, si, year, label in net._ox_rows(store, query)]
+    return sections, tasks
+
+
+def _lean_nodes(store: Store, analysis: Any, reads=None) -> dict[str, dict]:
+    """Actors and tasks with the attributes of :func:`fengong.network.to_networkx` that the agencies view reads
+    (*reads*: :func:`_lean_reads` of *store*, when already made)."""
     from .. import network as net
     from ..store import OxigraphStore
 
@@ -335,8 +361,9 @@ def _lean_nodes(store: Store, analysis: Any) -> dict[str, dict]:
         actors = store.query(net._ACTORS).dicts()
     else:
         plans = {p["iri"]: p["title"] for p in analysis.plans if p.get("title")}
-        sections = {s: (int(n), title) for s, n, title in net._ox_rows(store, net._EMBEDDED["sections"])}
-        rows = sorted(net._ox_rows(store, _LEAN["tasks"]), key=lambda r: r[0])  # ties in plan order: by IRI
+        section_rows, task_rows = reads or _lean_reads(store)
+        sections = {s: (int(n), title) for s, n, title in section_rows}
+        rows = sorted(task_rows, key=lambda r: r[0])  # ties in plan order: by IRI
         if any(row[3] not in plans for row in rows):
             plans = dict(net._ox_rows(store, net._EMBEDDED["plans"]))
         for t, number, sub, plan, s, year, label in rows:
@@ -374,17 +401,24 @@ def agencies_context(store: Store, analysis: Any = "auto") -> Context:
     >>> agencies_view(lean, "en") == agencies_view(full, "en")
     True
     """
+    from ..store import OxigraphStore
+
+    reads = None
     if analysis == "auto":
         try:
             from ..analysis import analyze
         except ImportError:
             analysis = None
         else:
-            analysis = analyze(store)
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                # The tasks are read while the analysis runs: Oxigraph answers without holding the GIL.
+                later = pool.submit(_lean_reads, store) if isinstance(store, OxigraphStore) else None
+                analysis = analyze(store)
+                reads = later.result() if later is not None else None
     tables = getattr(analysis, "tables", None)
     if tables is None or getattr(tables, "role_actor", None) is None:
         return load_context(store, analysis)
-    nodes = _lean_nodes(store, analysis)
+    nodes = _lean_nodes(store, analysis, reads)
     actors, tasks = tables.actors, tables.tasks
     # As the projection: an edge joins an actor and a task of the graph, once per relation.
     i, j, lead = tables.role_actor, tables.role_task, tables.role_lead
