@@ -307,26 +307,20 @@ def load_context(store: Store, analysis: Any = "auto") -> Context:
 # fengong.network's reads (hash joins of single patterns; no task text decoded): the
 # same tasks as the projection's (those with number, numeral, label and plan). Their
 # labels cost 0.1 s more here at 65,000 tasks, where a second query for the tasks the
-# drawn links share took 1 s. Plans and sections, a few IRIs named by many tasks, are
-# read once and bound by position (``VALUES (?plan ?pi)``): on disk every IRI a query
-# returns is a store read. (A dict, not module constants: fengong.rowstore gathers
+# drawn links share took 1 s. (A dict, not module constants: fengong.rowstore gathers
 # the module's plain SELECT constants per document; other stores run
 # fengong.network's plain queries, which it gathers already.)
 _LEAN = {
-    "plans": """SELECT DISTINCT ?plan WHERE {
+    "tasks": """SELECT ?t ?number ?sub ?plan ?s ?year ?label WHERE {
   { SELECT ?t WHERE { ?t a fg:Task } }
+  { SELECT ?t ?number WHERE { ?t fg:number ?number } }
+  { SELECT DISTINCT ?t WHERE { ?t fg:numeral ?numeral } }
+  { SELECT ?t ?label WHERE { ?t rdfs:label ?label } }
   { SELECT ?t ?plan WHERE { ?t dcterms:isPartOf ?plan } }
+  OPTIONAL { SELECT ?t ?sub WHERE { ?t fg:subNumber ?sub } }
+  OPTIONAL { SELECT ?t ?s WHERE { ?t fg:inSection ?s } }
+  OPTIONAL { SELECT ?t ?year WHERE { { SELECT DISTINCT ?t WHERE { ?t fg:dueBy ?due } } { SELECT ?t ?year WHERE { ?t fg:dueYear ?year } } } }
 }""",
-    "tasks": """SELECT ?t ?number ?sub ?pi ?si ?year ?label WHERE {{
-  {{ SELECT ?t WHERE {{ ?t a fg:Task }} }}
-  {{ SELECT ?t ?number WHERE {{ ?t fg:number ?number }} }}
-  {{ SELECT DISTINCT ?t WHERE {{ ?t fg:numeral ?numeral }} }}
-  {{ SELECT ?t ?label WHERE {{ ?t rdfs:label ?label }} }}
-  {{ SELECT ?t ?pi WHERE {{ {{ SELECT ?t ?plan WHERE {{ ?t dcterms:isPartOf ?plan }} }} {{ VALUES (?plan ?pi) {{ {plans} }} }} }} }}
-  OPTIONAL {{ SELECT ?t ?sub WHERE {{ ?t fg:subNumber ?sub }} }}
-  OPTIONAL {{ SELECT ?t ?si WHERE {{ {{ SELECT ?t ?s WHERE {{ ?t fg:inSection ?s }} }} {{ VALUES (?s ?si) {{ {sections} }} }} }} }}
-  OPTIONAL {{ SELECT ?t ?year WHERE {{ {{ SELECT DISTINCT ?t WHERE {{ ?t fg:dueBy ?due }} }} {{ SELECT ?t ?year WHERE {{ ?t fg:dueYear ?year }} }} }} }}
-}}""",
 }
 
 
@@ -335,17 +329,7 @@ def _lean_reads(store: Store) -> tuple[list[tuple], list[tuple]]:
     (IRI, number, title) and the tasks (IRI, number, sub-number, plan, section, year, label)."""
     from .. import network as net
 
-    sections = net._ox_rows(store, net._EMBEDDED["sections"])
-    plans = [p for (p,) in net._ox_rows(store, _LEAN["plans"])]
-    section_iris = [s for s, _, _ in sections]
-
-    def values(iris: list[str]) -> str:
-        return " ".join(f"(<{iri}> {i})" for i, iri in enumerate(iris)) or "(<urn:fengong:none> -1)"
-
-    query = _LEAN["tasks"].format(plans=values(plans), sections=values(section_iris))
-    tasks = [(t, number, sub, plans[int(pi)], None if si is None else section_iris[int(si)], year, label)
-             for t, number, sub, pi, si, year, label in net._ox_rows(store, query)]
-    return sections, tasks
+    return net._ox_rows(store, net._EMBEDDED["sections"]), net._ox_rows(store, _LEAN["tasks"])
 
 
 def _lean_nodes(store: Store, analysis: Any, reads=None) -> dict[str, dict]:
