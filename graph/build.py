@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from . import FengongError
 from .atomic import OutputDir
 from .model import build_store
-from .parse import parse_file
+from .parse import claim_slug, parse_file
 from .read import iter_documents
 from .records import Plan
 from .store import OxigraphStore, Store
@@ -290,11 +290,9 @@ def build(
         stack.callback(writer.abort)
         rows: dict[str, tuple[list[str], list]] = {}
         counts: Counter = Counter()
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}
         for done, part in enumerate(_parts(files, tuple(writer.formats), gather, full, workers), start=1):
-            if part.slug in seen:
-                raise FengongError(f"{part.source}: same document number as {seen[part.slug]} ({part.slug})")
-            seen[part.slug] = part.source
+            claim_slug(seen, part.slug, part.source, part.number)
             writer.add(part)
             counts.update(part.counts)
             result.warnings.extend(part.warnings)

@@ -24,7 +24,7 @@ from importlib import resources
 import pyoxigraph as ox
 
 from .agencies import Actor
-from .parse import plan_slug
+from .parse import claim_slug, plan_slug
 from .places import default_gazetteer
 from .records import Plan
 from .vocab import FG, ID, ID_BASE, PREFIXES
@@ -431,14 +431,10 @@ def dataset_quads(plans: Iterable[Plan]) -> Iterator[ox.Quad]:
     Two plans with the same slug (one document given twice) are an error.
     """
     shared = Shared()
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for plan in plans:
         slug = plan_slug(plan)
-        if slug in seen:
-            from . import FengongError
-
-            raise FengongError(f"{plan.source}: same document number as {seen[slug]} ({plan.doc_number or slug})")
-        seen[slug] = plan.source
+        claim_slug(seen, slug, plan.source, plan.doc_number)
         yield from plan_quads(plan, slug, shared)
     yield from shared.quads()
     yield from ontology_quads()

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
+from importlib import resources
 from pathlib import Path
 
 from . import FengongError, layouts
@@ -15,7 +18,7 @@ from .agencies import Registry, default_registry
 from .read import read_document
 from .records import Plan
 
-__all__ = ["parse_text", "parse_file", "plan_slug"]
+__all__ = ["parse_text", "parse_file", "plan_slug", "claim_slug"]
 
 
 def parse_text(
@@ -52,21 +55,61 @@ def parse_file(path: str, **kwargs) -> Plan:
     return parse_text(text, "<stdin>" if path == "-" else str(path), encoding, **kwargs)
 
 
+def claim_slug(seen: dict[str, tuple[str, str]], slug: str, source: str, number: str | None) -> None:
+    """Record in *seen* that *source* (document number *number*) makes the plan IRI *slug*;
+    raise :class:`FengongError` if another document of the same build made it already.
+
+    >>> seen = {}
+    >>> claim_slug(seen, "gzbf-2014-94", "a.txt", "桂政办发〔2014〕94号")
+    >>> claim_slug(seen, "gzbf-2014-94", "b.txt", "桂政办发〔2014〕94号")
+    Traceback (most recent call last):
+    fengong.FengongError: b.txt: same document number as a.txt (gzbf-2014-94)
+    """
+    number = number or ""
+    if slug in seen:
+        other, first = seen[slug]
+        if first != number:
+            raise FengongError(
+                f"{source}: {number or 'no document number'} and {first or 'no document number'} of {other} both make "
+                f"the plan IRI slug {slug}; add the issuer abbreviation to fengong/data/plan_slugs.csv with a code of its own")
+        raise FengongError(f"{source}: same document number as {other} ({slug})")
+    seen[slug] = (source, number)
+
+
 def plan_slug(plan: Plan) -> str:
-    """A stable ASCII slug for a plan: pinyin initials of its document number's issuer
+    """A stable ASCII slug for a plan, from its document number alone: a code for the issuer
     abbreviation, the year and the number; else one derived from the file name.
 
-    >>> p = Plan(title="t", source="x.txt", text="", encoding="utf-8", layout="fieldlines", doc_number="桂政办发〔2014〕94号")
-    >>> plan_slug(p)
-    'gzbf-2014-94'
+    The code of an abbreviation that opens with a prefix listed in ``fengong/data/plan_slugs.csv``
+    (the longest such prefix) is that prefix's code followed by the pinyin initials of the rest;
+    else it is the pinyin initials of the whole abbreviation. The list keeps apart the provinces whose
+    initials coincide (桂/贵, 京/晋/吉, 湘/新 …); the codes that were initials already stay as they were.
+
+    >>> def slug(number):
+    ...     return plan_slug(Plan(title="t", source="x.txt", text="", encoding="utf-8", layout="fieldlines", doc_number=number))
+    >>> slug("桂政办发〔2014〕94号"), slug("贵政办发〔2014〕94号"), slug("国办发〔2019〕99号"), slug("某发〔2019〕1号")
+    ('gzbf-2014-94', 'gui-zbf-2014-94', 'gbf-2019-99', 'mf-2019-1')
     """
     from pypinyin import Style, lazy_pinyin
 
     if plan.doc_number:
         m = re.match(r"^(.*?)[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)", plan.doc_number)
         if m:
-            initials = "".join(lazy_pinyin(m.group(1), style=Style.FIRST_LETTER, errors="ignore"))
-            return f"{initials.lower() or 'doc'}-{m.group(2)}-{m.group(3)}"
+            issuer, code = m.group(1), ""
+            codes = _issuer_codes()
+            for end in range(len(issuer), 0, -1):
+                if issuer[:end] in codes:
+                    issuer, code = issuer[end:], codes[issuer[:end]]
+                    break
+            initials = "".join(lazy_pinyin(issuer, style=Style.FIRST_LETTER, errors="ignore")).lower()
+            return f"{code + initials or 'doc'}-{m.group(2)}-{m.group(3)}"
     stem = Path(plan.source).stem
     words = lazy_pinyin(stem, errors=lambda s: [s])
     return re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-") or "plan"
+
+
+@functools.lru_cache(maxsize=1)
+def _issuer_codes() -> dict[str, str]:
+    """Issuer abbreviation prefix → slug code, from ``fengong/data/plan_slugs.csv`` (read once a process)."""
+    text = (resources.files("fengong.data") / "plan_slugs.csv").read_text("utf-8")
+    return {row["abbreviation"]: row["code"] for row in csv.DictReader(text.splitlines())}

@@ -60,6 +60,7 @@ class DocumentPart:
     counts: Counter = field(default_factory=Counter)
     actors: dict[Actor, set[str]] = field(default_factory=dict)
     places: set[str] = field(default_factory=set)
+    number: str = ""  # the document number ("" if none): tells two numbers sharing a slug from one number twice
 
 
 def _header(fmt: ox.RdfFormat) -> bytes:
@@ -136,7 +137,7 @@ def process_document(path: str, formats: Iterable[str], gather: bool, full: bool
     lines = list(dict.fromkeys(plan_quads(plan, slug, shared, terms=TEXT_TERMS)))  # a statement made twice is one quad
     nquads = "".join(lines).encode("utf-8")
     part = DocumentPart(plan.source, slug, list(plan.warnings), len(lines), counts=count_lines(lines),
-                        actors=shared.actors, places=shared.places)
+                        actors=shared.actors, places=shared.places, number=plan.doc_number or "")
     formats = list(formats)
     others = [f for f in formats if f != "nq"]
     if "nq" in formats:
