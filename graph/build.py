@@ -369,7 +369,11 @@ def _sigterm_interrupts():
 def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
     """Write an on-disk Oxigraph store atomically: build beside it, then swap directories.
 
-    *nquads* is the dataset's N-Quads file, read by Oxigraph's bulk loader.
+    *nquads* is the dataset's N-Quads file, read by Oxigraph's bulk loader. The store is
+    then compacted (``Store.optimize``): the bulk loader leaves dozens of unmerged files,
+    and a compacted store returns terms about twice as fast (at 1,000 documents the agencies
+    view took 8.2 s instead of 11.7, responsibility-graph 9.9 s instead of 23.4), for
+    about 10 s more here and 1.6 GB on disk instead of 0.9.
     """
     import shutil
 
@@ -379,6 +383,7 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
     try:
         disk = ox.Store(str(tmp / "db"))
         disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        disk.optimize()
         disk.flush()
         del disk
         old = None
