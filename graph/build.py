@@ -282,7 +282,7 @@ def build(
     full = networks or len(files) <= FULL_SITE_MAX_DOCUMENTS
     result = BuildResult(len(files), Path(out_dir) if out_dir is not None else None,
                          Path(store_dir) if store_dir is not None else None, formats=chosen)
-    with _sigterm_interrupts(), contextlib.ExitStack() as stack:
+    with _sigterm_interrupts(), _cycles_uncollected(), contextlib.ExitStack() as stack:
         stage = stack.enter_context(OutputDir(out_dir)) if out_dir is not None else None
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".fengong-")))
         where = {"nq": scratch / "plan.nq"} if need_nq and "nq" not in rdf else {}
@@ -344,6 +344,21 @@ def _stage(stream, documents: int, what: str) -> None:
     if stream is not None and documents > 1:
         stream.write(f"{what}…\n")
         stream.flush()
+
+
+@contextlib.contextmanager
+def _cycles_uncollected():
+    """Pause the cyclic garbage collector: a build makes millions of rows and strings and no
+    reference cycles, so its collections only re-scan them (1.5 s of 30 at 1,000 documents)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

