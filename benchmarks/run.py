@@ -584,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only:
             results["sizes"][str(size)]["command"] = previous.get("command", results["command"])
             results["sizes"][str(size)]["date"] = previous.get("date", results["date"])
-            results["sizes"][str(size)]["remeasured"] = previous.get("remeasured", []) + [f"{results['date']}: {args.only}"]
+            results["sizes"][str(size)]["remeasured"] = list(dict.fromkeys(previous.get("remeasured", []) + [f"{results['date']}: {args.only}"]))
         else:
             results["sizes"][str(size)]["command"] = results["command"]
             results["sizes"][str(size)]["date"] = results["date"]

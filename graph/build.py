@@ -268,7 +268,8 @@ def build(
     :data:`FORMAT_FILES` (default ``auto``: see :func:`choose_formats`). *extra*
     is called with the result and the staging directory so that other outputs
     (views, report) land in the same atomic move; it reads the graph through
-    ``result.site_store``.
+    ``result.site_store``. The modules an *extra* names in its ``imports``
+    attribute are imported while a pool of workers parses, not after.
     """
     started = time.monotonic()
     progress = _progress_printer(progress_stream) if progress_stream else None
@@ -291,7 +292,10 @@ def build(
         rows: dict[str, tuple[list[str], list]] = {}
         counts: Counter = Counter()
         seen: dict[str, tuple[str, str]] = {}
+        warm = None
         for done, part in enumerate(_parts(files, tuple(writer.formats), gather, full, workers), start=1):
+            if done == 1 and len(files) >= PARALLEL_MIN_DOCUMENTS:
+                warm = _import_meanwhile(getattr(extra, "imports", ()))
             claim_slug(seen, part.slug, part.source, part.number)
             writer.add(part)
             counts.update(part.counts)
@@ -300,6 +304,8 @@ def build(
                 rows.setdefault(q, (names, []))[1].extend(values)
             if progress:
                 progress(done, len(files), part.source)
+        if warm is not None:
+            warm.join()  # before any fork: a child must not inherit a held import lock
         tail = writer.tail()
         writer.close(tail)
         result.quads = writer.quads
@@ -344,6 +350,26 @@ def _stage(stream, documents: int, what: str) -> None:
     if stream is not None and documents > 1:
         stream.write(f"{what}…\n")
         stream.flush()
+
+
+def _import_meanwhile(modules) -> threading.Thread | None:
+    """Import *modules* in a thread (a second or so of the site's imports, done while the
+    workers parse instead of after). Started once the pool has forked its workers."""
+    if not modules:
+        return None
+
+    def load() -> None:
+        import importlib
+
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass  # optional: whoever needs it reports it
+
+    thread = threading.Thread(target=load, name="fengong imports", daemon=True)
+    thread.start()
+    return thread
 
 
 @contextlib.contextmanager

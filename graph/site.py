@@ -99,6 +99,11 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
     return pages
 
 
+#: What :func:`write_site` imports, loaded by a build while its workers parse (``imports``).
+write_site.imports = ("fengong.report", "fengong.matrix", "fengong.analysis", "fengong.viz.views", "fengong.viz.page",
+                      "scipy.sparse.csgraph", "igraph")
+
+
 def _matrix_writer(store, stage: Path):
     """The function that writes ``matrix.html``, or None without fengong.matrix."""
     try:

@@ -171,3 +171,16 @@ def test_store_without_nquads_output_still_builds_the_store(runner, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["plan.ttl"]
     assert len(OxigraphStore(st, read_only=True)) == 8440
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "st"]
+
+
+def test_the_site_modules_are_imported_while_the_workers_parse_and_a_missing_one_is_skipped():
+    import sys
+
+    from fengong.build import _import_meanwhile
+
+    assert _import_meanwhile(()) is None
+    sys.modules.pop("fengong.graphfiles", None)
+    thread = _import_meanwhile(("no_such_module_fengong", "fengong.graphfiles"))
+    thread.join()
+    assert "fengong.graphfiles" in sys.modules and "no_such_module_fengong" not in sys.modules
+    assert write_site.imports and all(isinstance(m, str) for m in write_site.imports)
