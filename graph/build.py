@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from . import FengongError
 from .atomic import OutputDir
+from .gcpause import cycles_uncollected  # millions of rows, no cycles (the workers inherit it)
 from .model import build_store
 from .parse import claim_slug, parse_file
 from .read import iter_documents
@@ -283,7 +284,7 @@ def build(
     full = networks or len(files) <= FULL_SITE_MAX_DOCUMENTS
     result = BuildResult(len(files), Path(out_dir) if out_dir is not None else None,
                          Path(store_dir) if store_dir is not None else None, formats=chosen)
-    with _sigterm_interrupts(), _cycles_uncollected(), contextlib.ExitStack() as stack:
+    with _sigterm_interrupts(), cycles_uncollected(), contextlib.ExitStack() as stack:
         stage = stack.enter_context(OutputDir(out_dir)) if out_dir is not None else None
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".fengong-")))
         where = {"nq": scratch / "plan.nq"} if need_nq and "nq" not in rdf else {}
@@ -370,21 +371,6 @@ def _import_meanwhile(modules) -> threading.Thread | None:
     thread = threading.Thread(target=load, name="fengong imports", daemon=True)
     thread.start()
     return thread
-
-
-@contextlib.contextmanager
-def _cycles_uncollected():
-    """Pause the cyclic garbage collector: a build makes millions of rows and strings and no
-    reference cycles, so its collections only re-scan them (1.5 s of 30 at 1,000 documents)."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextlib.contextmanager

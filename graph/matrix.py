@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import gc
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from typing import Iterable
 import numpy as np
 
 from . import FengongError
+from .gcpause import cycles_uncollected
 from .store import Store
 from .vocab import ID
 
@@ -307,15 +307,8 @@ class Roster:
     @classmethod
     def from_store(cls, store: Store, agencies_only: bool = False) -> "Roster":
         """Read actors and assignments; *agencies_only* drops collective actors and posts."""
-        # Hundreds of thousands of small objects and no cycles: the cyclic collector
-        # would only re-scan them, so it is paused while they are made.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with cycles_uncollected():  # hundreds of thousands of small objects, no cycles
             return cls._from_store(store, agencies_only)
-        finally:
-            if enabled:
-                gc.enable()
 
     @classmethod
     def _from_store(cls, store: Store, agencies_only: bool) -> "Roster":

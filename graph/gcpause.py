@@ -1,0 +1,32 @@
+"""Pausing Python's cyclic garbage collector while many acyclic objects are made.
+
+Reading a large graph makes hundreds of thousands to millions of rows, strings and
+small records and no reference cycles; the cyclic collector would only re-scan
+them (1–1.7 s of a 1,000-document build). Reference counting still frees them.
+
+>>> import gc
+>>> with cycles_uncollected():
+...     gc.isenabled()
+False
+>>> gc.isenabled()
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+__all__ = ["cycles_uncollected"]
+
+
+@contextlib.contextmanager
+def cycles_uncollected():
+    """Pause the cyclic collector for the block (it stays off if it was off already)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
