@@ -195,10 +195,13 @@ def render_csv(result: Result, bom: bool = False) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise_cell(v) for v in result.vars])
     cells = result.tsv_cells
-    if cells is not None:
-        # Straight from the engine's TSV cells: each distinct cell converted once.
+    if cells is not None and len(result.vars) > 1:
+        # Straight from the engine's TSV cells: each distinct cell converted and quoted
+        # once, rows joined as text (what the csv writer does, without its per-cell work).
         convert = _CsvCells().__getitem__
-        writer.writerows([list(map(convert, row)) for row in cells])
+        buf.write("".join([",".join(map(convert, row)) + "\r\n" for row in cells]))
+    elif cells is not None:
+        writer.writerows([[_CsvCells.plain(row[0])] for row in cells])
     else:
         for row in result.rows:
             writer.writerow([neutralise_cell(_plain(t), t) for t in row])
@@ -206,12 +209,27 @@ def render_csv(result: Result, bom: bool = False) -> str:
 
 
 class _CsvCells(dict):
-    """SPARQL TSV cell → its CSV text (plain value, formula cells neutralised)."""
+    """SPARQL TSV cell → its CSV field (plain value, formula cells neutralised, quoted as
+    the csv module quotes: when it holds a comma, a quote or a line break).
+
+    >>> print(_CsvCells()['"a, b"@zh'], _CsvCells()['"say \\\\"hi\\\\" now"'])
+    "a, b" "say ""hi"" now"
+    """
+
+    @staticmethod
+    def plain(cell: str) -> str:
+        term = _tsv_term(cell)
+        return neutralise_cell(_plain(term), term)
 
     def __missing__(self, cell: str) -> str:
-        term = _tsv_term(cell)
-        text = self[cell] = neutralise_cell(_plain(term), term)
+        text = self.plain(cell)
+        if _CSV_QUOTE.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        self[cell] = text
         return text
+
+
+_CSV_QUOTE = re.compile(r'[,"\r\n]')
 
 
 class _NTCells(dict):

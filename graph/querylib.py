@@ -12,6 +12,15 @@ with comment lines that say what it is and what it needs::
     #   (indented comment lines continue the previous field)
     # param: agency — literal — the agency's name (any label) …
     # param: min — xsd:integer — the fewest leads to list — default: 3
+    # partition: plan
+
+``partition: plan`` says the query may run on several cores, one group of plans
+each (see :data:`fengong.store.PARTITIONS`): every row it returns comes from one
+plan's statements with the shared agencies and places, and no group it counts
+spans two plans. ``tests/test_partition.py`` checks that claim for every library
+query that makes it. It pays only for a query whose patterns are each read whole
+(subqueries joined by hashing): a pattern looked up row by row is looked up in
+every graph of a group, which on a corpus is far slower than the query run whole.
 
 Parameters are bound as RDF terms through :meth:`fengong.store.Store.query`
 (Oxigraph substitutions, rdflib ``initBindings``), never pasted into the text.
@@ -38,7 +47,7 @@ from pathlib import Path
 
 from . import FengongError
 from . import store as _store_module
-from .store import QuerySyntaxError, Result, Store, Term
+from .store import PARTITIONS, QuerySyntaxError, Result, Store, Term
 from .vocab import PREFIXES
 
 __all__ = [
@@ -108,6 +117,8 @@ class QueryInfo:
     text: str
     source: str = ""
     library: bool = False
+    #: How the query may be split across threads (one of :data:`fengong.store.PARTITIONS`), or None.
+    partition: str | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -134,7 +145,7 @@ def query_from_text(text: str, name: str = "<query>", source: str | None = None,
         if not line.startswith("#"):
             break
         m = _HEADER_LINE.match(line)
-        if m and m.group(1).lower() in ("title", "title-en", "title-zh", "description", "param"):
+        if m and m.group(1).lower() in ("title", "title-en", "title-zh", "description", "param", "partition"):
             key, value = m.group(1).lower(), m.group(2).strip()
             if key == "param":
                 params.append([value])
@@ -156,6 +167,9 @@ def query_from_text(text: str, name: str = "<query>", source: str | None = None,
         if p.name in seen:
             raise FengongError(f"{source or name}: parameter '{p.name}' declared twice")
         seen.add(p.name)
+    partition = fields.get("partition") or None
+    if partition is not None and partition not in PARTITIONS:
+        raise FengongError(f"{source or name}: unknown partition '{partition}' (use {', '.join(PARTITIONS)})")
     return QueryInfo(
         name=name,
         title_zh=fields.get("title-zh", ""),
@@ -165,6 +179,7 @@ def query_from_text(text: str, name: str = "<query>", source: str | None = None,
         text=text,
         source=source or name,
         library=library,
+        partition=partition,
     )
 
 
@@ -425,7 +440,7 @@ def run_query(store: Store, query: QueryInfo | str, params: dict[str, str | Term
     where = info.source or info.name
     bound = bind_params(info, params)
     try:
-        return store.query(info.text, params=bound, timeout=timeout)
+        return store.query(info.text, params=bound, timeout=timeout, partition=info.partition)
     except QuerySyntaxError as exc:
         raise _prefix_error(where, info.text) or FengongError(f"{where}: {_syntax_message(str(exc), info.text, _prefix_lines(info.text))}") from None
     except FengongError as exc:  # a timeout, or a store's own user error

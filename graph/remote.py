@@ -326,13 +326,15 @@ class RemoteStore(Store):
         rows = [tuple(_term(sol[i]) for i in range(len(names))) for sol in res]
         return Result(vars=names, rows=rows)
 
-    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None) -> Result:
+    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
+              partition: str | None = None) -> Result:
         """Run a query on the endpoint; *timeout* bounds the HTTP exchange itself
-        (no thread is left waiting on a slow server)."""
+        (no thread is left waiting on a slow server). *partition* is not used: the
+        server's engine plans the query."""
         text = bind_values(_with_prefixes(query), params or {})
         return self._raw(text, self._dataset(timeout), timeout)
 
-    def _query(self, query: str, params: dict[str, Term]) -> Result:
+    def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:
         return self._raw(bind_values(query, params), self._dataset())
 
     def __len__(self) -> int:

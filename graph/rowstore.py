@@ -213,7 +213,7 @@ class RowStore(Store):
         self.size = size
         self.full = full
 
-    def query(self, query: str, params=None, timeout=None):
+    def query(self, query: str, params=None, timeout=None, partition=None):
         key = normalise(query)
         if key in self.rows and not params:
             names, values = self.rows[key]

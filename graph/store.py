@@ -20,6 +20,7 @@ endpoint gets a ``VALUES`` block built from serialised terms.
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from . import FengongError
-from .vocab import PREFIXES
+from .vocab import ID, PREFIXES
 
 __all__ = [
     "Term",
@@ -43,7 +44,15 @@ __all__ = [
     "format_of",
     "QueryTimeout",
     "QuerySyntaxError",
+    "PARTITIONS",
+    "query_threads",
 ]
+
+#: How a query may be split across threads (a library query's ``# partition:`` header):
+#: ``plan`` — its result is the union, over the plans, of its result on one plan's named
+#: graph together with the shared graphs (every row comes from one plan's statements and
+#: no group spans two plans).
+PARTITIONS = ("plan",)
 
 #: File endings and the RDF formats they hold.
 FORMATS = {
@@ -480,54 +489,52 @@ def _drop_last_columns(result: Result, count: int) -> None:
         result.rows = [row[:keep] for row in result.rows]
 
 
-class _CellKeys(dict):
-    """TSV cell → sort key of its term, each distinct cell computed once."""
-
-    def __init__(self, terms: "_TsvTerms", key):
-        super().__init__()
-        self.terms, self.key = terms, key
-
-    def __missing__(self, cell: str):
-        value = self[cell] = self.key(self.terms[cell])
-        return value
+def _ranks(values, key, desc: bool) -> dict:
+    """Each distinct value of a column → its rank in SPARQL order (equal keys, equal ranks;
+    negated for a descending key), so that a row sorts on a tuple of small integers."""
+    ordered = sorted(values, key=key)
+    ranks, rank, last = {}, 0, object()
+    for v in ordered:
+        k = key(v)
+        if k != last:
+            rank, last = rank + 1, k
+        ranks[v] = -rank if desc else rank
+    return ranks
 
 
 def _sort_result(result: Result, keys: list[tuple[str, bool]]) -> bool:
-    """Sort *result*'s rows by *keys* as SPARQL ORDER BY would; False (and unsorted) when unsure."""
+    """Sort *result*'s rows by *keys* as SPARQL ORDER BY would; False (and unsorted) when unsure.
+
+    One stable sort on a tuple of ranks per row: each column's distinct values are
+    ordered once (a big result repeats its plans, sections and agencies).
+
+    >>> r = Result.from_tsv(["a", "n"], [("<http://b>", "1"), ("<http://a>", "2"), ("<http://a>", "10")])
+    >>> _sort_result(r, [("a", False), ("n", True)]), [row[1] for row in r.tsv_cells]
+    (True, ['10', '2', '1'])
+    """
     index = {n: i for i, n in enumerate(result.vars)}
     if any(name not in index for name, _ in keys):
         return False
     cells = result.tsv_cells
+    rows = cells if cells is not None else result.rows
     terms = _TsvTerms()
-    funcs = []
+    columns = []
     for name, desc in keys:
         i = index[name]
-        if cells is not None:
-            column = [terms[c] for c in {row[i] for row in cells}]
-        else:
-            column = [row[i] for row in result.rows]
-        key = _column_key(column)
+        distinct = {row[i] for row in rows}
+        key = _column_key([terms[c] for c in distinct] if cells is not None else list(distinct))
         if key is None:
             return False
         if cells is not None:
-            key = _CellKeys(terms, key).__getitem__
-        funcs.append((i, key, desc))
-    out = cells if cells is not None else list(result.rows)
-    # Stable sorts from the last key to the first; neighbouring keys of one direction in one pass.
-    groups: list[list] = []
-    for f in funcs:
-        if groups and groups[-1][0][2] == f[2]:
-            groups[-1].append(f)
-        else:
-            groups.append([f])
-    for group in reversed(groups):
-        if len(group) == 1:
-            i, key, desc = group[0]
-            out.sort(key=lambda row: key(row[i]), reverse=desc)
-        else:
-            parts = [(i, key) for i, key, _ in group]
-            out.sort(key=lambda row: tuple([key(row[i]) for i, key in parts]), reverse=group[0][2])
-    if cells is None:
+            term_key = key
+            key = lambda c, term_key=term_key: term_key(terms[c])  # noqa: E731
+        columns.append(list(map(_ranks(distinct, key, desc).__getitem__, (row[i] for row in rows))))
+    ranked = list(zip(*columns)) if len(columns) > 1 else columns[0]
+    order = sorted(range(len(rows)), key=ranked.__getitem__)
+    out = [rows[k] for k in order]
+    if cells is not None:
+        result._cells = out
+    else:
         result.rows = out
     return True
 
@@ -566,11 +573,16 @@ class Store:
 
     engine = "abstract"
 
-    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None) -> Result:
-        """Run a SPARQL query with bound *params*; raise QuerySyntaxError/QueryTimeout."""
-        return _run_with_timeout(lambda: self._query(_with_prefixes(query), params or {}), timeout)
+    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
+              partition: str | None = None) -> Result:
+        """Run a SPARQL query with bound *params*; raise QuerySyntaxError/QueryTimeout.
 
-    def _query(self, query: str, params: dict[str, Term]) -> Result:  # pragma: no cover - abstract
+        *partition* (one of :data:`PARTITIONS`) says how the query may be split to run on
+        several cores; an engine that cannot split a query runs it whole.
+        """
+        return _run_with_timeout(lambda: self._query(_with_prefixes(query), params or {}, partition), timeout)
+
+    def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def __len__(self) -> int:  # pragma: no cover - abstract
@@ -611,34 +623,66 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise FengongError(f"{path}: cannot read ({exc})") from None
 
-    def _query(self, query: str, params: dict[str, Term]) -> Result:
+    def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:
         subs = {ox.Variable(k): v.to_ox() for k, v in params.items()} or None
         split = _split_order_by(query)
+        parts = self._partitions(query_threads()) if partition == "plan" else None
+
+        def run(text: str, graphs=None):
+            if graphs is None:
+                return self.ox.query(text, use_default_graph_as_union=True, substitutions=subs)
+            return self.ox.query(text, default_graph=graphs, substitutions=subs)
+
+        if parts is not None:
+            try:
+                result = _merged(run, split[0] if split else query, parts)
+            except SyntaxError:
+                result = None  # reported below, on the query as written
+            if result is not None and (split is None or _sort_result(result, split[1])):
+                if split is not None and split[2]:
+                    _drop_last_columns(result, split[2])
+                return result
         try:
-            res = self.ox.query(split[0] if split else query, use_default_graph_as_union=True, substitutions=subs)
+            res = run(split[0] if split else query)
         except SyntaxError as exc:
             if split is None:
                 raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
             split, res = None, None  # report the error on the text as written
         if res is None:
             try:
-                res = self.ox.query(query, use_default_graph_as_union=True, substitutions=subs)
+                res = run(query)
             except SyntaxError as exc:
                 raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
-            result = _solutions(res, lambda: self.ox.query(split[0] if split else query, use_default_graph_as_union=True, substitutions=subs))
+            result = _solutions(res, lambda: run(split[0] if split else query))
             if split is not None:
                 if not _sort_result(result, split[1]):
                     # Not sure to order it as the engine would: let the engine do it.
-                    again = lambda: self.ox.query(query, use_default_graph_as_union=True, substitutions=subs)  # noqa: E731
+                    again = lambda: run(query)  # noqa: E731
                     return _solutions(again(), again)
                 if split[2]:
                     _drop_last_columns(result, split[2])
             return result
         # Oxigraph writes the triples in Rust; reading N-Triples back is much faster than Triple objects.
         return Result.from_ntriples(res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+
+    def _partitions(self, count: int) -> list[list] | None:
+        """The plans' named graphs dealt into *count* groups, each with every other named
+        graph (the shared agencies and places, the ontology); None when there is nothing to
+        split: fewer than two plans, one thread, or statements in the default graph (which
+        a group could not see)."""
+        if count < 2 or next(self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            return None
+        plans, shared = [], []
+        for g in self.ox.named_graphs():
+            (plans if g.value.startswith(ID["plan"]) else shared).append(g)
+        if len(plans) < 2:
+            return None
+        plans.sort(key=lambda g: g.value)
+        count = min(count, len(plans))
+        return [plans[i::count] + shared for i in range(count)]
 
     def __len__(self) -> int:
         return len(self.ox)
@@ -683,6 +727,79 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self.ox.named_graphs())
 
 
+def query_threads() -> int:
+    """How many threads a partitioned query runs in: the cores this process may use, at most 4.
+
+    >>> 1 <= query_threads() <= 4
+    True
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _merged(run, text: str, parts: list[list]) -> Result | None:
+    """*text* run on each group of graphs in *parts*, one thread each, and the results
+    joined: SELECT rows concatenated, CONSTRUCT triples de-duplicated. None for what
+    this cannot join (ASK, RDF-star terms); the caller then runs the query whole.
+
+    Oxigraph evaluates a query on one core and releases the GIL while it does, so the
+    groups run side by side; a result object must stay in the thread that made it.
+    """
+    out: list = [None] * len(parts)
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            res = run(text, parts[i])
+            if isinstance(res, ox.QuerySolutions):
+                out[i] = ([v.value for v in res.variables], res.serialize(format=ox.QueryResultsFormat.TSV))
+            elif isinstance(res, ox.QueryTriples):
+                out[i] = (None, res.serialize(format=ox.RdfFormat.N_TRIPLES))
+        except BaseException as exc:  # handed to the caller's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(1, len(parts))]
+    for t in threads:
+        t.start()
+    work(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    if any(o is None for o in out):
+        return None
+    names = out[0][0]
+    if names is None:
+        lines = dict.fromkeys(line for _, data in out for line in data.decode("utf-8").split("\n") if line)
+        return Result.from_ntriples("".join(line + "\n" for line in lines))
+    if not names:
+        return None
+    data = "".join(d.decode("utf-8").partition("\n")[2] for _, d in out)
+    if "<<" in data:
+        return None
+    return _tsv_result(names, data)
+
+
+def _tsv_result(names: list[str], rows: str) -> Result:
+    """A result over the lines of SPARQL TSV rows (no header).
+
+    Tabs and newlines inside literals are escaped in TSV, so every line has one tab
+    fewer than it has cells: one split of the whole text, then rows of ``len(names)``.
+
+    >>> _tsv_result(["a", "b"], '<http://x>\\t"y"\\n\\t1\\n').tsv_cells
+    [('<http://x>', '"y"'), ('', '1')]
+    """
+    if rows.endswith("\n"):
+        rows = rows[:-1]
+    elif not rows:
+        return Result.from_tsv(names, [])
+    flat = rows.replace("\n", "\t").split("\t")
+    return Result.from_tsv(names, list(zip(*[iter(flat)] * len(names))))
+
+
 def _solutions(res, again) -> Result:
     """A SELECT result from Oxigraph, read from its own TSV writer (Python term objects are slow).
 
@@ -693,10 +810,7 @@ def _solutions(res, again) -> Result:
     if names:
         data = res.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
         if "<<" not in data:
-            # Tabs and newlines inside literals are escaped: splitting is safe.
-            lines = data.split("\n")[1:-1]
-            cells = [[line] for line in lines] if len(names) == 1 else [line.split("\t") for line in lines]
-            return Result.from_tsv(names, cells)
+            return _tsv_result(names, data.partition("\n")[2])
         res = again()
     rows = [tuple(Term.from_ox(sol[i]) for i in range(len(names))) for sol in res]
     return Result(vars=names, rows=rows)
@@ -741,7 +855,7 @@ class MemoryStore(Store):
         except Exception as exc:  # rdflib raises many types for bad input
             raise FengongError(f"{path}: not valid {suffix[1:]} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
 
-    def _query(self, query: str, params: dict[str, Term]) -> Result:
+    def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:
         from pyparsing import ParseException
 
         bindings = {k: v.to_rdflib() for k, v in params.items()}

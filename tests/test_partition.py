@@ -1,0 +1,99 @@
+"""Queries split by plan across threads (``# partition: plan``) give exactly the result of
+the query run whole, on a dataset of eight plans (the test fixtures, the Guangxi plan and
+a copy of it under another number)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from fengong import FengongError
+from fengong import store as store_module
+from fengong.build import build, bundled_path
+from fengong.formats import render
+from fengong.querylib import bind_params, list_queries, load_query, query_from_text, run_query
+from fengong.store import OxigraphStore, QuerySyntaxError
+from fengong.vocab import ID
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PARTITIONED = [q.name for q in list_queries() if q.partition]
+PARAMS = {"agency": "公安厅", "task": "二十六", "year": "2030", "city": "南宁"}
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory) -> OxigraphStore:
+    # The fixtures, the Guangxi plan and a copy of it under another number, so that every
+    # query has rows from more than one plan (targets and prose-named leads included).
+    copy = tmp_path_factory.mktemp("copy") / "guangxi-95.txt"
+    copy.write_text(bundled_path().read_text(encoding="utf-8").replace("〔2014〕94号", "〔2014〕95号"), encoding="utf-8")
+    return build([str(FIXTURES), str(bundled_path()), str(copy)], out_dir=None).store
+
+
+def _params(name: str) -> dict:
+    return {p.name: PARAMS[p.name] for p in load_query(name).params if p.required}
+
+
+def test_the_slow_corpus_queries_declare_a_plan_partition():
+    assert {"task-overview", "agencies-by-section", "responsibility-graph"} <= set(PARTITIONED)
+
+
+@pytest.mark.parametrize("threads", [2, 3, 5])
+@pytest.mark.parametrize("name", PARTITIONED)
+def test_partitioned_result_is_the_whole_result(plans, monkeypatch, name, threads):
+    info = load_query(name)
+    whole = plans.query(info.text, params=bind_params(info, _params(name)))  # no partition: run whole
+    monkeypatch.setattr(store_module, "query_threads", lambda: threads)
+    split = run_query(plans, info, _params(name))
+    if whole.boolean is None and whole.ntriples is None:
+        assert split.vars == whole.vars
+        assert split.rows == whole.rows  # same rows in the same (ORDER BY) order
+        plan = whole.vars.index("plan")
+        assert len({row[plan] for row in whole.rows}) >= 2  # rows of several plans
+    else:
+        assert render(split, "table") == render(whole, "table")  # sorted Turtle
+        assert len(set(split.ntriples.splitlines())) == len(split.ntriples.splitlines())  # no triple twice
+
+
+def test_a_partitioned_query_really_runs_per_group(plans, monkeypatch):
+    # A count over all plans is NOT partitionable: split, it gives one count per group.
+    # This is what a wrong "# partition: plan" header would do, and proves the split happens.
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?t a fg:Task }"
+    whole = plans.query(text)
+    monkeypatch.setattr(store_module, "query_threads", lambda: 2)
+    split = plans.query(text, partition="plan")
+    assert len(whole.rows) == 1 and len(split.rows) == 2
+    assert sum(int(r[0].value) for r in split.rows) == int(whole.rows[0][0].value)
+
+
+def test_groups_deal_each_plan_once_and_share_the_common_graphs(plans):
+    groups = plans._partitions(3)
+    names = [[g.value for g in group] for group in groups]
+    plan_names = [n for group in names for n in group if n.startswith(ID["plan"])]
+    assert len(groups) == 3 and len(plan_names) == len(set(plan_names)) == 8
+    shared = [n for n in names[0] if not n.startswith(ID["plan"])]
+    assert shared and all(set(shared) <= set(group) for group in names)
+    assert plans._partitions(1) is None
+
+
+def test_nothing_to_split(store):
+    assert store._partitions(2) is None  # one plan
+    st = OxigraphStore()
+    st.load_bytes(b"<http://a> <http://b> <http://c> .\n", "nt")
+    for i in range(3):
+        st.ox.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal(str(i)), ox.NamedNode(f"{ID['plan']}p{i}")))
+    assert st._partitions(2) is None  # statements in the default graph, which no group would see
+
+
+def test_a_syntax_error_is_reported_as_on_the_whole_query(plans, monkeypatch):
+    monkeypatch.setattr(store_module, "query_threads", lambda: 2)
+    with pytest.raises(QuerySyntaxError, match="invalid SPARQL"):
+        plans.query("SELECT ?x WHERE { ?x a } ORDER BY ?x", partition="plan")
+
+
+def test_the_header_is_read_and_checked():
+    assert query_from_text("# title: t\n# partition: plan\nSELECT * {}").partition == "plan"
+    assert query_from_text("# title: t\nSELECT * {}").partition is None
+    with pytest.raises(FengongError, match="mine.rq: unknown partition 'agency'"):
+        query_from_text("# partition: agency\nSELECT * {}", name="mine.rq")
