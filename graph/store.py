@@ -773,8 +773,13 @@ def _merged(run, text: str, parts: list[list]) -> Result | None:
         return None
     names = out[0][0]
     if names is None:
-        lines = dict.fromkeys(line for _, data in out for line in data.decode("utf-8").split("\n") if line)
-        return Result.from_ntriples("".join(line + "\n" for line in lines))
+        # The groups share the agencies' statements: each triple once, in a stable order
+        # (sorted bytes of UTF-8 sort as the text's code points).
+        lines = set()
+        for _, data in out:
+            lines.update(data.split(b"\n"))
+        lines.discard(b"")
+        return Result.from_ntriples(b"".join(line + b"\n" for line in sorted(lines)).decode("utf-8"))
     if not names:
         return None
     data = "".join(d.decode("utf-8").partition("\n")[2] for _, d in out)
