@@ -6,7 +6,8 @@ wrapper process that reports the wall-clock time and the peak resident memory
 of that one command (``getrusage(RUSAGE_CHILDREN)`` is a maximum over every
 child a process ever had, so each measurement gets a new wrapper).
 
-Stages: ``build`` (the default build, views included), ``build --store`` (the
+Stages: ``calibrate`` (a fixed piece of fengong's CPU work, to compare runs made on
+different days), ``build`` (the default build, views included), ``build --store`` (the
 on-disk store the other stages read), every library query on the embedded
 store, each query again on the graph file with Oxigraph and with rdflib's
 Memory store (``--engine memory``, the baseline: its time is shown as a ratio),
@@ -140,11 +141,19 @@ def query_args(info) -> list[str]:
     return args
 
 
+#: A fixed piece of fengong's own CPU work, the same at every size: the bundled plan parsed
+#: 30 times in one process. This machine's speed varies from day to day; compare this
+#: figure between two runs before comparing any other.
+CALIBRATE = ("from fengong.build import bundled_path; from fengong.parse import parse_file; "
+             "p = str(bundled_path()); [parse_file(p) for _ in range(30)]")
+
+
 def stages_for(corpus: Path, work: Path, baseline: bool) -> list[dict]:
     """The stages to time on one corpus, in order (later stages read what earlier ones wrote)."""
     out, out_store, st = work / "out", work / "out-store", work / "st"
     trig = str(out / "plan.trig")
     stages = [
+        {"name": "calibrate", "kind": "calibrate", "argv": [sys.executable, "-c", CALIBRATE]},
         {"name": "build", "kind": "build", "argv": fengong("build", str(corpus), "-o", str(out))},
         {"name": "build --format all", "kind": "build", "argv": fengong("build", str(corpus), "-o", str(work / "out-all"), "--format", "all")},
         {"name": "build --store", "kind": "build", "argv": fengong("build", str(corpus), "-o", str(out_store), "--store", str(st), "--no-views")},
@@ -462,7 +471,8 @@ def render_markdown(results: dict) -> str:
     lines += ["", "### Stages", ""]
     header = "| stage | " + " | ".join(f"{int(n):,} doc{'s' if int(n) != 1 else ''}: median (min–max) s, peak MiB" for n in sizes) + " | growth 100→1,000 | floor (1,000 docs) |"
     lines += [header, "|---|" + "---:|" * len(sizes) + "---:|---|"]
-    names = [k for k in results["sizes"][sizes[-1]]["stages"] if results["sizes"][sizes[-1]]["stages"][k]["kind"] in ("build", "load", "analyze", "matrix", "viz")]
+    names = [k for k in results["sizes"][sizes[-1]]["stages"] if results["sizes"][sizes[-1]]["stages"][k]["kind"] in ("calibrate", "build", "load", "analyze", "matrix", "viz")]
+    names.sort(key=lambda k: k != "calibrate")  # first: it says how fast the machine was
     for name in names:
         row = [name]
         for n in sizes:

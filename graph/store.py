@@ -638,7 +638,11 @@ class OxigraphStore(Store):
                 result = _merged(run, split[0] if split else query, parts)
             except SyntaxError:
                 result = None  # reported below, on the query as written
-            if result is not None and (split is None or _sort_result(result, split[1])):
+            if result is not None and split is not None and not _sort_result(result, split[1]):
+                # Not sure to order it as the engine would: the engine orders it, whole.
+                again = lambda: run(query)  # noqa: E731
+                return _solutions(again(), again)
+            if result is not None:
                 if split is not None and split[2]:
                     _drop_last_columns(result, split[2])
                 return result

@@ -97,3 +97,13 @@ def test_the_header_is_read_and_checked():
     assert query_from_text("# title: t\nSELECT * {}").partition is None
     with pytest.raises(FengongError, match="mine.rq: unknown partition 'agency'"):
         query_from_text("# partition: agency\nSELECT * {}", name="mine.rq")
+
+
+def test_an_order_python_cannot_follow_is_left_to_the_engine(plans, monkeypatch):
+    # Literals of two kinds in one ORDER BY column: the rows go back to Oxigraph, whole.
+    text = """SELECT ?t ?x WHERE { ?t a fg:Task ; fg:number ?n .
+                BIND(IF(?n < 5, STRLANG(STR(?t), "zh"), STR(?t)) AS ?x) } ORDER BY ?x"""
+    whole = plans.query(text)
+    monkeypatch.setattr(store_module, "query_threads", lambda: 2)
+    assert plans.query(text, partition="plan").rows == whole.rows
+    assert {t.lang for _, t in whole.rows} == {None, "zh"}
