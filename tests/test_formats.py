@@ -209,6 +209,21 @@ def test_fast_dicts_are_the_values_of_the_rows():
     assert {"s": "http://example.org/a", "v": "tab\there"} in fast
 
 
+def test_plain_values_of_cells_match_their_terms(store):
+    # The values dicts()/tuples() give are read off the cells directly: they must be what
+    # parsing each cell into a term gives, for every cell of the tricky graph and the plan.
+    from fengong.store import _tsv_term, _tsv_value
+
+    cells = set()
+    for st in (_tricky_store(), store):
+        for row in st.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").tsv_cells:
+            cells.update(row)
+    assert len(cells) > 3000 and any("\\" in c for c in cells) and any("@zh" in c for c in cells)
+    for cell in cells:
+        term = _tsv_term(cell)
+        assert _tsv_value(cell) == (term.value if term is not None else None), cell
+
+
 def test_csv_and_tsv_from_the_fast_path_match_the_term_path():
     st = _tricky_store()
     q = "SELECT ?s ?v WHERE { ?s <http://example.org/v> ?v FILTER(!isBlank(?v)) } ORDER BY ?s ?v"
