@@ -41,7 +41,7 @@ from typing import Any, Iterable, Sequence
 
 from . import FengongError
 from .atomic import write_bytes
-from .store import Result, Term, _tsv_term
+from .store import Result, Term, _tsv_term, _tsv_value
 from .textwidth import display_width, neutralise, truncate
 from .vocab import PREFIXES
 
@@ -218,6 +218,13 @@ class _CsvCells(dict):
 
     @staticmethod
     def plain(cell: str) -> str:
+        first = cell[:1]
+        if first == "<" and cell[1:2] != "<":  # an IRI
+            return neutralise(cell[1:-1])
+        if first == '"':
+            end = cell.rindex('"')
+            if cell[end + 1:end + 3] != "^^":  # a string, with or without a language: never a number
+                return neutralise(_tsv_value(cell))
         term = _tsv_term(cell)
         return neutralise_cell(_plain(term), term)
 
@@ -324,7 +331,8 @@ def _turtle_from_ntriples(text: str) -> str:
     lines = sorted({line for line in text.split("\n") if line})
     buf = io.BytesIO()
     data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), buf, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    # lenient: the text is Oxigraph's own output (the checks of IRIs and tags cost 40 % of the read).
+    ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True), buf, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     return buf.getvalue().decode("utf-8")
 
 

@@ -218,7 +218,8 @@ class Result:
 
     @classmethod
     def from_ntriples(cls, text: str) -> "Result":
-        """A CONSTRUCT/DESCRIBE result over N-Triples text (terms parsed lazily)."""
+        """A CONSTRUCT/DESCRIBE result over N-Triples text as Oxigraph writes it (terms parsed lazily;
+        the text is trusted: Turtle output reads it back without syntax checks)."""
         r = cls(vars=["subject", "predicate", "object"])
         r.ntriples = text
         return r
@@ -524,6 +525,14 @@ def _ranks(values, key, desc: bool) -> dict:
     return ranks
 
 
+def _iri_cells_key(cells: set[str]):
+    """For a column of TSV cells that are all IRIs, their order's key (the IRI text) without
+    making terms; None otherwise."""
+    if all(c[:1] == "<" and c[1:2] != "<" for c in cells):
+        return lambda c: c[1:-1]
+    return None
+
+
 def _sort_result(result: Result, keys: list[tuple[str, bool]]) -> bool:
     """Sort *result*'s rows by *keys* as SPARQL ORDER BY would; False (and unsorted) when unsure.
 
@@ -544,12 +553,14 @@ def _sort_result(result: Result, keys: list[tuple[str, bool]]) -> bool:
     for name, desc in keys:
         i = index[name]
         distinct = {row[i] for row in rows}
-        key = _column_key([terms[c] for c in distinct] if cells is not None else list(distinct))
+        key = _iri_cells_key(distinct) if cells is not None else None
         if key is None:
-            return False
-        if cells is not None:
-            term_key = key
-            key = lambda c, term_key=term_key: term_key(terms[c])  # noqa: E731
+            key = _column_key([terms[c] for c in distinct] if cells is not None else list(distinct))
+            if key is None:
+                return False
+            if cells is not None:
+                term_key = key
+                key = lambda c, term_key=term_key: term_key(terms[c])  # noqa: E731
         columns.append(list(map(_ranks(distinct, key, desc).__getitem__, (row[i] for row in rows))))
     ranked = list(zip(*columns)) if len(columns) > 1 else columns[0]
     order = sorted(range(len(rows)), key=ranked.__getitem__)
