@@ -51,7 +51,10 @@ __all__ = [
 #: How a query may be split across threads (a library query's ``# partition:`` header):
 #: ``plan`` — its result is the union, over the plans, of its result on one plan's named
 #: graph together with the shared graphs (every row comes from one plan's statements and
-#: no group spans two plans).
+#: no group spans two plans). A statement that several plans' graphs repeat (the title of
+#: a plan they both cite) matches once per graph in the whole query but only once per
+#: group when split: a query whose rows come from such statements must not claim it.
+#: Some queries run whole whatever they claim (:func:`_splittable`).
 PARTITIONS = ("plan",)
 
 #: File endings and the RDF formats they hold.
@@ -481,6 +484,9 @@ def _column_key(terms: list[Term | None]):
     if not kinds:
         return lambda t: (0, "") if t is None else (1 if t.kind == "bnode" else 2, t.value)
     if all(dt in _NUMERIC and lang is None for dt, lang in kinds):
+        floating = {dt for dt, _ in kinds} & {XSD_NS + "double", XSD_NS + "float"}
+        if floating and len(kinds) > 1:
+            return None  # the engine promotes to float or double before comparing; exact values would not
         def number(t):
             if t.datatype == XSD_NS + "integer":
                 return int(t.value)
@@ -659,7 +665,7 @@ class OxigraphStore(Store):
     def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:
         subs = {ox.Variable(k): v.to_ox() for k, v in params.items()} or None
         split = _split_order_by(query)
-        parts = self._partitions(query_threads()) if partition == "plan" else None
+        parts = self._partitions(query_threads()) if partition == "plan" and _splittable(query, split) else None
 
         def run(text: str, graphs=None):
             if graphs is None:
@@ -762,6 +768,31 @@ class OxigraphStore(Store):
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.ox.named_graphs())
+
+
+_WHOLE_ONLY = re.compile(r"(?i)(?<![?$:\w])(LIMIT|OFFSET|GRAPH|FROM|ORDER\s+BY|ASK|DESCRIBE)\b")
+
+
+def _splittable(query: str, split) -> bool:
+    """Whether *query* (its ORDER BY taken off into *split*, if it could be) may run per group
+    of plans at all, whatever its header says: not with LIMIT or OFFSET (they would apply per
+    group), a top-level DISTINCT or REDUCED (rows of two groups may be equal), GRAPH or FROM
+    (a group sees every named graph), an ORDER BY left in the text (the groups' rows would
+    follow each other unsorted), nor for ASK or DESCRIBE.
+
+    >>> _splittable("SELECT ?t WHERE { ?t a fg:Task } ORDER BY ?t", _split_order_by("SELECT ?t WHERE { ?t a fg:Task } ORDER BY ?t"))
+    True
+    >>> _splittable("SELECT ?t WHERE { ?t a fg:Task } ORDER BY ?t LIMIT 3", None)
+    False
+    >>> _splittable("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", None)
+    False
+    """
+    text = split[0] if split else query
+    blank = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    if _WHOLE_ONLY.search(blank):
+        return False
+    select_end = _select_first(blank)
+    return not (select_end >= 0 and re.match(r"(?i)\s*(DISTINCT|REDUCED)\b", blank[select_end:]))
 
 
 def query_threads() -> int:

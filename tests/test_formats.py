@@ -270,3 +270,14 @@ def test_order_by_split_reads_the_prologue_in_linear_time():
     assert _split_order_by(construct) is None  # not a SELECT: left to the engine
     select = _with_prefixes("SELECT ?s WHERE { ?s ?p ?o } ORDER BY DESC(?s)")
     assert _split_order_by(select)[1] == [("s", True)]
+
+
+def test_floats_beside_other_numbers_are_ordered_by_the_engine():
+    # Oxigraph promotes 0.1 to a double before comparing it with 1e-1; exact decimals would not.
+    from fengong.store import OxigraphStore, _with_prefixes
+
+    st = OxigraphStore()
+    for q in ("SELECT ?v WHERE { VALUES ?v { 1e-1 0.1 } } ORDER BY ?v",
+              'SELECT ?v WHERE { VALUES ?v { "0.1"^^xsd:float 0.1e0 } } ORDER BY ?v'):
+        engine = [str(sol["v"]) for sol in st.ox.query(_with_prefixes(q))]
+        assert [t.n3() for (t,) in st.query(q).rows] == engine  # the datatypes tell the rows apart

@@ -107,3 +107,29 @@ def test_an_order_python_cannot_follow_is_left_to_the_engine(plans, monkeypatch)
     monkeypatch.setattr(store_module, "query_threads", lambda: 2)
     assert plans.query(text, partition="plan").rows == whole.rows
     assert {t.lang for _, t in whole.rows} == {None, "zh"}
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?t WHERE { ?t a fg:Task } ORDER BY ?t LIMIT 3",
+    "SELECT ?t WHERE { ?t a fg:Task } ORDER BY ?t OFFSET 40",
+    "SELECT ?t WHERE { ?t a fg:Task } ORDER BY DESC(STR(?t))",
+    "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+    "SELECT ?g ?t WHERE { GRAPH ?g { ?t a fg:Task } }",
+    "DESCRIBE ?t WHERE { ?t a fg:Task } LIMIT 1",
+    "ASK { ?t a fg:Target }",
+])
+def test_what_cannot_be_split_runs_whole_whatever_the_header_says(plans, monkeypatch, text):
+    whole = plans.query(text)
+    monkeypatch.setattr(store_module, "query_threads", lambda: 2)
+    split = plans.query(text, partition="plan")
+    assert (split.vars, split.rows, split.boolean) == (whole.vars, whole.rows, whole.boolean)
+    assert (split.ntriples is None) == (whole.ntriples is None)
+    if whole.ntriples is not None:
+        assert sorted(split.ntriples.splitlines()) == sorted(whole.ntriples.splitlines())
+
+
+def test_variables_named_like_keywords_do_not_stop_a_split():
+    from fengong.store import _splittable
+
+    assert _splittable("SELECT ?limit ?graph WHERE { ?limit fg:from ?graph }", None)
+    assert not _splittable("SELECT ?t WHERE { ?t ?p ?o } LIMIT 1", None)
