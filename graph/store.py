@@ -369,7 +369,7 @@ def _tsv_value(cell: str) -> str | None:
 
     A literal's closing quote is its last ``"``: a language tag or a datatype IRI holds none.
 
-    >>> _tsv_value('"a\\"b"@zh'), _tsv_value("<http://x>"), _tsv_value("_:b1"), _tsv_value("12"), _tsv_value("")
+    >>> _tsv_value('"a\\\\"b"@zh'), _tsv_value("<http://x>"), _tsv_value("_:b1"), _tsv_value("12"), _tsv_value("")
     ('a"b', 'http://x', 'b1', '12', None)
     """
     if not cell:
