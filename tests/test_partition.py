@@ -28,7 +28,8 @@ def plans(tmp_path_factory) -> OxigraphStore:
     # query has rows from more than one plan (targets and prose-named leads included).
     copy = tmp_path_factory.mktemp("copy") / "guangxi-95.txt"
     copy.write_text(bundled_path().read_text(encoding="utf-8").replace("〔2014〕94号", "〔2014〕95号"), encoding="utf-8")
-    return build([str(FIXTURES), str(bundled_path()), str(copy)], out_dir=None).store
+    # One worker: no process pool forked from the test process (it may hold threads).
+    return build([str(FIXTURES), str(bundled_path()), str(copy)], out_dir=None, workers=1).store
 
 
 def _params(name: str) -> dict:
