@@ -219,12 +219,10 @@ class _CsvCells(dict):
     @staticmethod
     def plain(cell: str) -> str:
         first = cell[:1]
-        if first == "<" and cell[1:2] != "<":  # an IRI
-            return neutralise(cell[1:-1])
-        if first == '"':
-            end = cell.rindex('"')
-            if cell[end + 1:end + 3] != "^^":  # a string, with or without a language: never a number
-                return neutralise(_tsv_value(cell))
+        # An IRI, or a string with or without a language: never a number, no term needed.
+        typed = first == '"' and cell[cell.rindex('"') + 1:].startswith("^^")
+        if first == "<" or (first == '"' and not typed):
+            return neutralise(_tsv_value(cell))
         term = _tsv_term(cell)
         return neutralise_cell(_plain(term), term)
 

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from . import FengongError
 from . import store as _store_module
-from .store import PARTITIONS, QuerySyntaxError, Result, Store, Term
+from .store import PARTITIONS, QuerySyntaxError, Result, Store, Term, _blanked
 from .vocab import PREFIXES
 
 __all__ = [
@@ -347,14 +347,13 @@ def _prefix_lines(text: str) -> int:
 
 
 # Comments, strings and IRIs, blanked out before looking for prefixed names.
-_OPAQUE = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>')
 _PNAME = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$|[;,.)\]}])")
 _DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 
 
 def _unknown_prefix(text: str) -> tuple[str, int, int] | None:
     """The first prefixed name whose prefix is neither declared nor a project prefix: (prefix, line, column)."""
-    blanked = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    blanked = _blanked(text)
     declared = {(m.group(1) or "") for m in _DECLARED.finditer(blanked)} | set(PREFIXES)
     for m in _PNAME.finditer(blanked):
         prefix = m.group(1) or ""

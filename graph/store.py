@@ -403,6 +403,18 @@ class _TsvValues(dict):
 # numbers by value, strings by code point); a column whose literals this cannot
 # order exactly as Oxigraph does sends the query back to the engine whole.
 _OPAQUE = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def _blanked(text: str) -> str:
+    """*text* with comments, strings and IRIs blanked out (newlines kept), so that keywords and
+    braces can be searched for without matching inside them.
+
+    >>> _blanked('SELECT ?x { ?x <http://a#LIMIT> ?y } # LIMIT')
+    'SELECT ?x { ?x                  ?y }        '
+    """
+    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 _ORDER_BY = re.compile(r"(?i)\bORDER\s+BY\b")
 _ORDER_KEY = re.compile(r"\s*(?:(?i:(ASC|DESC))\s*\(\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*\)|[?$]([A-Za-z_][A-Za-z0-9_]*))")
 _PROLOGUE_ITEM = re.compile(r"(?i)\s*(?:PREFIX\s+[^\s:]*:|BASE\b)")
@@ -433,7 +445,7 @@ def _split_order_by(query: str) -> tuple[str, list[tuple[str, bool]], int] | Non
     >>> _split_order_by("SELECT ?a { ?a ?b ?c } ORDER BY ?a LIMIT 3") is None
     True
     """
-    blank = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), query)
+    blank = _blanked(query)
     found = list(_ORDER_BY.finditer(blank))
     select_end = _select_first(blank)
     if not found or select_end < 0:
@@ -672,19 +684,23 @@ class OxigraphStore(Store):
                 return self.ox.query(text, use_default_graph_as_union=True, substitutions=subs)
             return self.ox.query(text, default_graph=graphs, substitutions=subs)
 
+        def ordered(result: Result) -> Result:
+            # The ORDER BY taken off the text, done here; else the engine orders it, whole.
+            if split is not None:
+                if not _sort_result(result, split[1]):
+                    again = lambda: run(query)  # noqa: E731
+                    return _solutions(again(), again)
+                if split[2]:
+                    _drop_last_columns(result, split[2])
+            return result
+
         if parts is not None:
             try:
                 result = _merged(run, split[0] if split else query, parts)
             except SyntaxError:
                 result = None  # reported below, on the query as written
-            if result is not None and split is not None and not _sort_result(result, split[1]):
-                # Not sure to order it as the engine would: the engine orders it, whole.
-                again = lambda: run(query)  # noqa: E731
-                return _solutions(again(), again)
             if result is not None:
-                if split is not None and split[2]:
-                    _drop_last_columns(result, split[2])
-                return result
+                return ordered(result)
         try:
             res = run(split[0] if split else query)
         except SyntaxError as exc:
@@ -699,15 +715,7 @@ class OxigraphStore(Store):
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
-            result = _solutions(res, lambda: run(split[0] if split else query))
-            if split is not None:
-                if not _sort_result(result, split[1]):
-                    # Not sure to order it as the engine would: let the engine do it.
-                    again = lambda: run(query)  # noqa: E731
-                    return _solutions(again(), again)
-                if split[2]:
-                    _drop_last_columns(result, split[2])
-            return result
+            return ordered(_solutions(res, lambda: run(split[0] if split else query)))
         # Oxigraph writes the triples in Rust; reading N-Triples back is much faster than Triple objects.
         return Result.from_ntriples(res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
 
@@ -788,7 +796,7 @@ def _splittable(query: str, split) -> bool:
     False
     """
     text = split[0] if split else query
-    blank = _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    blank = _blanked(text)
     if _WHOLE_ONLY.search(blank):
         return False
     select_end = _select_first(blank)
@@ -841,13 +849,10 @@ def _merged(run, text: str, parts: list[list]) -> Result | None:
         return None
     names = out[0][0]
     if names is None:
-        # The groups share the agencies' statements: each triple once, in a stable order
-        # (sorted bytes of UTF-8 sort as the text's code points).
-        lines = set()
-        for _, data in out:
-            lines.update(data.split(b"\n"))
-        lines.discard(b"")
-        return Result.from_ntriples(b"".join(line + b"\n" for line in sorted(lines)).decode("utf-8"))
+        # The groups share the agencies' statements: each triple once, in the groups' order
+        # (Turtle output sorts them).
+        lines = dict.fromkeys(line for _, data in out for line in data.split(b"\n") if line)
+        return Result.from_ntriples(b"".join(line + b"\n" for line in lines).decode("utf-8"))
     if not names:
         return None
     data = "".join(d.decode("utf-8").partition("\n")[2] for _, d in out)

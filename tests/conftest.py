@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,16 @@ def chromium() -> str:
             pytest.fail("Chromium is required (FENGONG_REQUIRE_BROWSER=1) but not installed")
         pytest.skip("Chromium is not installed")
     return path
+
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def ctrl_c_restored():
+    """A ``preexec_fn`` that gives a child process the default Ctrl-C back. A shell starts a
+    background job with SIGINT ignored, and an ignored signal stays ignored across exec
+    (Python then installs no Ctrl-C handler): tests that send SIGINT to a child use it so
+    that they also hold when the suite runs as such a job."""
+    return _ctrl_c_default

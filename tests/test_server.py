@@ -282,18 +282,11 @@ def test_rdflib_sparqlstore_gets_the_same_rows_as_local(server, store):
 # -- the command ----------------------------------------------------------------------
 
 
-def _ctrl_c_restored() -> None:
-    # A shell starts a background job with SIGINT ignored, and an ignored signal stays
-    # ignored across exec (Python then installs no Ctrl-C handler): the child gets the
-    # default back, so this test also holds when the suite runs as such a job.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def test_serve_command_starts_answers_and_stops_on_sigint(built_dir, tmp_path):
+def test_serve_command_starts_answers_and_stops_on_sigint(built_dir, tmp_path, ctrl_c_restored):
     proc = subprocess.Popen(
         [sys.executable, "-m", "fengong", "serve", "--port", "0", "--graph", str(built_dir / "plan.trig"),
          "--site", str(built_dir), "--workers", "1", "-q"],
-        stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=_ctrl_c_restored,
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=ctrl_c_restored,
     )
     try:
         url = None

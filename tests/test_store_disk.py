@@ -141,19 +141,12 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-def _ctrl_c_restored() -> None:
-    # A shell starts a background job with SIGINT ignored, and an ignored signal stays
-    # ignored across exec (Python then installs no Ctrl-C handler): the child gets the
-    # default back, so this test also holds when the suite runs as such a job.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_build_leaves_the_previous_output_untouched(corpus, tmp_path, sig):
+def test_an_interrupted_build_leaves_the_previous_output_untouched(corpus, tmp_path, sig, ctrl_c_restored):
     assert fengong("build", "-o", "out", "--store", "st", "--no-views", "-q", cwd=tmp_path).returncode == 0
     before, store_before = snapshot(tmp_path / "out"), snapshot(tmp_path / "st")
     proc = subprocess.Popen([sys.executable, "-m", "fengong", "build", str(corpus), "-o", "out", "--store", "st", "--no-views"],
-                            cwd=tmp_path, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_restored)
+                            cwd=tmp_path, stderr=subprocess.PIPE, preexec_fn=ctrl_c_restored)
     seen = b""
     deadline = time.monotonic() + 120
     try:
