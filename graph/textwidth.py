@@ -20,14 +20,28 @@ __all__ = ["display_width", "pad", "truncate", "neutralise", "FORMULA_STARTS"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class _Widths(dict):
+    """The columns each character takes, worked out the first time it is seen."""
+
+    def __missing__(self, ch: str) -> int:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        self[ch] = width
+        return width
+
+
+_WIDTHS = _Widths()
+_width_of = _WIDTHS.__getitem__
+
+
 def display_width(text: str) -> int:
     """Terminal columns *text* takes: wide and full-width characters two, combining marks none."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
+    if text.isascii():
+        return len(text)
+    # One dictionary read per character: a 65,000-row table measured ~70,000 distinct cells.
+    return sum(map(_width_of, text))
 
 
 def truncate(text: str, max_width: int) -> str:

@@ -50,6 +50,21 @@ def test_display_width_counts_cjk_as_two():
     assert display_width("ａ") == 2  # full-width Latin
 
 
+def test_display_width_follows_unicode_for_every_kind_of_character():
+    # The per-character table gives what the Unicode properties say, character by
+    # character, combining marks and format characters taking no column.
+    import unicodedata
+
+    def by_properties(text):
+        return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Cf", "Mn", "Me")
+                   else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+    samples = ["e\u0301", "a\u200bb", "\u4e00\u3000\uff01", "\U00020000x", "\x07\t", "한국어", "\u20dd", "ｶﾀｶﾅ"]
+    for text in samples:
+        assert display_width(text) == by_properties(text), text
+    assert display_width("e\u0301") == 1 and display_width("a\u200bb") == 2 and display_width("\U00020000") == 2
+
+
 def test_table_aligns_chinese_columns(workload):
     text = render(workload, "table")
     lines = text.splitlines()
@@ -122,6 +137,16 @@ def test_json_is_sparql_results_json():
     assert json.loads(render(Result(boolean=False), "json")) == {"head": {}, "boolean": False}
 
 
+def test_json_writes_one_binding_to_a_line():
+    text = render(_mixed(), "json")
+    lines = text.splitlines()
+    assert len(lines) == 3 + 5  # head, "results", the bindings, "]}", "}"
+    bindings = [json.loads(line.rstrip(",")) for line in lines[3:6]]
+    assert bindings == json.loads(text)["results"]["bindings"]
+    assert "住房城乡建设厅" in lines[3]  # UTF-8, not \u escapes
+    assert json.loads(render(Result(vars=["x"], rows=[]), "json")) == {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+
+
 def test_markdown_table_escapes_pipes_and_html():
     lines = render(_mixed(), "md").splitlines()
     assert lines[0] == "| actor | label | leads | note |"
@@ -149,6 +174,11 @@ def test_bad_format_and_bom_combinations():
 def test_compact_iri_and_table_result():
     assert compact_iri("https://w3id.org/fengong/id/place/450100") == "fgplace:450100"
     assert compact_iri("https://w3id.org/fengong/id/agency/a/b") == "https://w3id.org/fengong/id/agency/a/b"
+    # A local name may not end in "." (Turtle), nor start with "-"; the longest namespace wins.
+    assert compact_iri("https://w3id.org/fengong/id/agency/gx.") == "https://w3id.org/fengong/id/agency/gx."
+    assert compact_iri("https://w3id.org/fengong/id/agency/-x") == "https://w3id.org/fengong/id/agency/-x"
+    assert compact_iri("https://w3id.org/fengong/id/agency/g.x-1") == "fgagency:g.x-1"
+    assert compact_iri("http://www.w3.org/2001/XMLSchema#integer") == "xsd:integer"
     result = table_result(["name", "n", "share", "ok"], [("公安厅", 6, 0.25, True)])
     assert [t.datatype for t in result.rows[0]] == [None, XSD + "integer", XSD + "double", XSD + "boolean"]
 
