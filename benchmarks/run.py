@@ -11,7 +11,8 @@ different days), ``build`` (the default build, views included), ``build --store`
 on-disk store the other stages read), every library query on the embedded
 store, each query again on the graph file with Oxigraph and with rdflib's
 Memory store (``--engine memory``, the baseline: its time is shown as a ratio),
-``analyze``, ``matrix`` and ``viz --view agencies``. A stage whose command does
+the largest query (task-overview) in the other output formats, ``analyze``, ``matrix``
+and ``viz --view agencies``. A stage whose command does
 not exist yet is reported as "not available".
 
 Usage::
@@ -170,6 +171,10 @@ def stages_for(corpus: Path, work: Path, baseline: bool) -> list[dict]:
         if baseline:
             stages.append({"name": f"query {info.name} (rdflib)", "kind": "query-memory", "engine": "memory", "query": info.name,
                            "argv": fengong(*args, "--graph", trig, "--engine", "memory")})
+    # The largest SELECT of the library in each output format (the query stages write CSV).
+    stages += [{"name": f"query task-overview -f {fmt}", "kind": "format",
+                "argv": fengong("query", "task-overview", "-f", fmt, "--timeout", "0", "--store", str(st))}
+               for fmt in ("table", "tsv", "json", "md")]
     stages += [
         {"name": "analyze", "kind": "analyze", "argv": fengong("analyze", "--store", str(st), "--format", "json", "-o", str(work / "analysis.json"))},
         {"name": "matrix", "kind": "matrix", "argv": fengong("matrix", "--store", str(st), "-o", str(work / "matrix.csv"))},
@@ -471,7 +476,7 @@ def render_markdown(results: dict) -> str:
     lines += ["", "### Stages", ""]
     header = "| stage | " + " | ".join(f"{int(n):,} doc{'s' if int(n) != 1 else ''}: median (min–max) s, peak MiB" for n in sizes) + " | growth 100→1,000 | floor (1,000 docs) |"
     lines += [header, "|---|" + "---:|" * len(sizes) + "---:|---|"]
-    names = [k for k in results["sizes"][sizes[-1]]["stages"] if results["sizes"][sizes[-1]]["stages"][k]["kind"] in ("calibrate", "build", "load", "analyze", "matrix", "viz")]
+    names = [k for k in results["sizes"][sizes[-1]]["stages"] if results["sizes"][sizes[-1]]["stages"][k]["kind"] in ("calibrate", "build", "load", "analyze", "matrix", "viz", "format")]
     names.sort(key=lambda k: k != "calibrate")  # first: it says how fast the machine was
     for name in names:
         row = [name]

@@ -316,6 +316,21 @@ def test_csv_and_xlsx_neutralise_formulas(tmp_path, hostile_store):
     assert not any(t.startswith(("=", "@")) for t in texts)
 
 
+def test_xlsx_keeps_text_as_text_and_drops_what_xml_cannot_hold(tmp_path, any_matrix):
+    # Labels that look like a number, a link or hold a control character: the workbook
+    # keeps them as plain text (no number, hyperlink or formula), less the character.
+    import dataclasses
+
+    m = any_matrix.top(3)
+    m.agencies[:3] = [dataclasses.replace(a, short_zh=name)
+                      for a, name in zip(m.agencies, ["12345", "http://example.org/x", "财政\x01厅"])]
+    write_matrix(m, tmp_path / "m.xlsx")
+    ws = load_workbook(tmp_path / "m.xlsx")["矩阵"]
+    assert [c.value for c in ws[1]][1:4] == ["12345", "http://example.org/x", "财政厅"]
+    assert all(c.data_type == "s" and c.hyperlink is None for c in ws[1][1:4])
+    assert [ws.cell(row=2 + i, column=2 + i).font.i for i in range(3)] == [True] * 3  # the diagonal
+
+
 def test_json_cells_carry_task_numbers(any_matrix):
     data = matrix_to_dict(any_matrix)
     i, j = idx(any_matrix, HOUSING_ID), idx(any_matrix, DRC_ID)
