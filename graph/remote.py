@@ -24,20 +24,17 @@ defines as their merge.
 from __future__ import annotations
 
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from . import FengongError
 from .store import QuerySyntaxError, QueryTimeout, Result, Store, Term, _with_prefixes
+from .transport import USER_AGENT, TransportTimeout, exchange, shown
 
 __all__ = ["RemoteStore", "bind_values", "outer_group_start", "query_shape", "QueryShape", "USER_AGENT", "UPDATE_KEYWORDS"]
 
-USER_AGENT = "fengong (SPARQL 1.1 Protocol client)"
 #: What we ask for: SPARQL JSON for solutions and booleans, N-Triples for graphs
 #: (the query's form puts the one it needs first).
 ACCEPT = {
@@ -62,42 +59,84 @@ _RESULT_FORMATS = {
 }
 
 
+# The SPARQL 1.1 grammar's terminals (section 19.8), so that what is read here as a string,
+# IRI, prefixed name or comment is exactly what a conforming parser reads so.
+_PN_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+            "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_U = _PN_BASE + "_"
+_PN = _PN_U + r"\-0-9\u00b7\u0300-\u036f\u203f\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = f"(?:[{_PN_U}:0-9]|{_PLX})(?:(?:[{_PN}.:]|{_PLX})*(?:[{_PN}:]|{_PLX}))?"
+_TOKEN = re.compile(
+    r"(?P<skip>\s+|#[^\n\r]*"  # white space, a comment
+    r'|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'  # strings
+    r"|'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\[^\n\r])*"'
+    r"|'(?:[^'\\\n\r]|\\[^\n\r])*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # an IRI
+    f"|:(?:{_LOCAL})?)"  # a prefixed name with the empty prefix
+    f"|(?P<var>[?$][{_PN_U}0-9][{_PN_U}0-9\u00b7\u0300-\u036f\u203f\u2040]*)"
+    # A prefix, or keywords: which one is told by what follows (a prefix cannot end in ".").
+    f"|(?P<run>[{_PN_BASE}][{_PN}.]*)"
+    r"|(?P<brace>[{}])"
+)
+_LOCAL_NAME = re.compile(_LOCAL)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 def _tokens(query: str):
     """(position, token) for the parts of a query that matter for finding groups:
     ``{``, ``}``, keywords (upper-cased) and variables (``?name``), skipping
-    comments, strings, IRIs and prefixed names."""
+    comments, strings, IRIs and prefixed names. One pass, linear in the text.
+
+    Anything else (an operator, a quote that opens no well-formed string) is
+    passed over one character at a time: text is skipped only where the grammar
+    makes it a string, IRI, prefixed name or comment.
+
+    >>> [t for _, t in _tokens('PREFIX 机构: <http://x/> ASK { ?s 机构:p "}" } # }')]
+    ['PREFIX', 'ASK', '{', '?s', '}']
+    >>> [t for _, t in _tokens('ASK { ?s ex:o#(" } ')]  # "#" ends a name and starts a comment
+    ['ASK', '{', '?s']
+    """
     i, n = 0, len(query)
+    match = _TOKEN.match
     while i < n:
-        c = query[i]
-        if c == "#":
-            j = query.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif c in "\"'":
-            quote = c * 3 if query.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not query.startswith(quote, j):
-                j += 2 if query[j] == "\\" else 1
-            i = j + len(quote)
-        elif c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]):
-            i += re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]).end()
-        elif c in "{}":
-            yield i, c
+        m = match(query, i)
+        if m is None:
             i += 1
-        elif c == ":":  # the local part of a prefixed name with the empty prefix
-            i += re.match(r":[^\s{}(),;]*", query[i:]).end()
-        elif c.isalpha():
-            m = re.match(r"[A-Za-z_][A-Za-z0-9_-]*(:[^\s{}()]*)?", query[i:])
-            word = m.group(0)
-            if ":" not in word:  # prefixed names are not keywords
-                yield i, word.upper()
-            i += len(word)
-        elif c in "?$":
-            m = re.match(r".[A-Za-z0-9_\u00b7\u00c0-\ufffd]*", query[i:])
-            if m.end() > 1:
-                yield i, "?" + m.group(0)[1:]
-            i += m.end()
-        else:
-            i += 1
+            continue
+        kind = m.lastgroup
+        if kind == "run":
+            end = m.end()
+            if end < n and query[end] == ":" and query[end - 1] != ".":
+                # A prefixed name: skip its local part too.
+                local = _LOCAL_NAME.match(query, end + 1)
+                i = local.end() if local else end + 1
+                continue
+            # Keywords, each once: the run is read once whatever its length (a prefix tried at
+            # every letter of "a.a.a.…" took quadratic time).
+            for w in _WORD.finditer(m.group()):
+                yield i + w.start(), w.group().upper()
+        elif kind == "var":
+            yield i, "?" + m.group()[1:]
+        elif kind == "brace":
+            yield i, m.group()
+        i = m.end()
+
+
+def _unescaped(query: str) -> str:
+    r"""*query* with its ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced, which SPARQL 1.1
+    (section 19.2) lets a parser do before it reads the text at all.
+
+    >>> _unescaped(r"ASK { \u003Fs ?p '\u4e2d' }")
+    "ASK { ?s ?p '中' }"
+    """
+    def char(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
+
+    return _CODEPOINT.sub(char, query) if "\\" in query else query
 
 
 #: Words that only SPARQL Update uses: a request holding one is an update, whatever it claims.
@@ -126,6 +165,12 @@ def query_shape(query: str) -> QueryShape:
     """
     form, update, service, dataset = None, False, False, False
     depth = 0
+    unescaped = _unescaped(query)
+    if unescaped != query:
+        # Read with its escapes replaced too: an engine that replaces them first must not
+        # find a SERVICE or an update that the reading of the text as written hides.
+        again = query_shape(unescaped)
+        update, service = again.update, again.service
     for _, tok in _tokens(query):
         if tok == "{":
             depth += 1
@@ -245,63 +290,91 @@ def _term(t) -> Term | None:
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (Oxigraph server ``/query``, Fuseki ``/ds/sparql``, ``fengong serve``).
 
-    *union*: ``"auto"`` (default) asks the endpoint once whether its default
-    graph holds anything and, if not, sends every named graph as a
-    ``default-graph-uri``; ``True`` always does; ``False`` never does.
+    *endpoint* may also be the server's root or a Fuseki dataset; the query URL is
+    worked out as ``fengong push`` works it out (:func:`fengong.push.endpoints`).
+    *union*: ``"auto"`` (default) sends every named graph as a ``default-graph-uri``
+    when the endpoint's default graph does not already hold them; ``True`` always
+    does; ``False`` never does. What a reader should know about an answer (a row
+    limit the server applied, graphs left out) is added to :attr:`notes`.
     """
 
     engine = "remote"
 
     def __init__(self, endpoint: str, union: bool | str = "auto", http_timeout: float = 300.0):
-        parsed = urllib.parse.urlsplit(endpoint)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise FengongError(f"{endpoint}: not an http(s) SPARQL endpoint URL")
-        self.endpoint = endpoint
+        from .push import endpoints  # push reads this module's USER_AGENT
+
+        self.endpoint = endpoints(endpoint).query
         self.union = union
         self.http_timeout = http_timeout
         self._default_graphs: list[str] | None = None
+        #: Warnings about the answers, each once, for the command to print.
+        self.notes: list[str] = []
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     # -- protocol ----------------------------------------------------------
     def _post(self, form: list[tuple[str, str]], accept: str, timeout: float | None = None) -> tuple[str, bytes]:
         body = urllib.parse.urlencode(form).encode("utf-8")
-        req = urllib.request.Request(
-            self.endpoint,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                "Accept": accept,
-                "User-Agent": USER_AGENT,
-            },
-        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept}
+        where = shown(self.endpoint)
         try:
-            with urllib.request.urlopen(req, timeout=timeout or self.http_timeout) as resp:
-                return resp.headers.get("Content-Type", ""), resp.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            message = detail[0][:300] if detail else exc.reason
-            if exc.code == 400:
-                raise QuerySyntaxError(f"{self.endpoint}: query rejected (HTTP 400: {message})") from None
-            if exc.code in (408, 503, 504) and "time" in message.lower():
-                raise QueryTimeout(f"{self.endpoint}: query timed out (HTTP {exc.code}: {message})") from None
-            raise FengongError(f"{self.endpoint}: HTTP {exc.code} {exc.reason} ({message})") from None
-        except (socket.timeout, TimeoutError):
-            raise QueryTimeout(f"query stopped: {self.endpoint} did not answer within {timeout or self.http_timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            raise FengongError(f"{self.endpoint}: cannot connect ({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
-        except OSError as exc:
-            raise FengongError(f"{self.endpoint}: connection failed ({exc.strerror or exc})") from None
+            answer = exchange("POST", self.endpoint, body, headers, timeout or self.http_timeout)
+        except TransportTimeout:
+            raise QueryTimeout(f"query stopped: {where} did not answer within {timeout or self.http_timeout:g} s") from None
+        if 300 <= answer.status < 400:
+            moved = answer.header("Location")
+            raise FengongError(f"{where}: HTTP {answer.status} {answer.reason}: the endpoint moved"
+                               + (f" to {shown(moved)}; give that URL" if moved else ""))
+        if answer.status >= 400:
+            message = answer.first_line() or answer.reason
+            if answer.status == 400:
+                raise QuerySyntaxError(f"{where}: query rejected (HTTP 400: {message})")
+            if answer.status in (408, 503, 504) and "time" in message.lower():
+                raise QueryTimeout(f"{where}: query timed out (HTTP {answer.status}: {message})")
+            raise FengongError(f"{where}: HTTP {answer.status} {answer.reason} ({message})")
+        truncated = answer.header("Fengong-Truncated")
+        if truncated.startswith("true"):
+            limit = truncated.partition("limit=")[2]
+            self._note(f"{where} cut the answer off at its row limit" + (f" of {limit} rows" if limit else "")
+                       + "; the result is incomplete")
+        return answer.header("Content-Type"), answer.body
 
     def _dataset(self, timeout: float | None = None) -> list[tuple[str, str]]:
         if self.union is False:
             return []
         if self._default_graphs is None:
-            if self.union == "auto" and self._raw("ASK { ?s ?p ?o }", [], timeout).boolean:
-                self._default_graphs = []
-            else:
-                rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", [], timeout).rows
-                self._default_graphs = [r[0].value for r in rows if r[0] is not None]
+            filled = self.union == "auto" and self._raw("ASK { ?s ?p ?o }", [], timeout).boolean
+            graphs = self._named_graphs(timeout)
+            self._default_graphs = graphs
+            if filled and graphs:
+                if self._default_holds_named(graphs, timeout):
+                    self._default_graphs = []  # a union default graph, as fengong serve's
+                else:
+                    self._note(f"{shown(self.endpoint)}: its default graph holds statements of its own and not those "
+                               f"of its {len(graphs)} named graphs; read the named graphs (the default graph's own "
+                               "statements are left out)")
         return [("default-graph-uri", g) for g in self._default_graphs]
+
+    def _named_graphs(self, timeout: float | None = None) -> list[str]:
+        rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", [], timeout).rows
+        return [r[0].value for r in rows if r[0] is not None]
+
+    def _default_holds_named(self, graphs: list[str], timeout: float | None = None) -> bool:
+        """Whether the default graph already holds the named graphs *graphs* (a server run with
+        a union default graph): a statement from each of up to 8 of them, spread over the list
+        (blank nodes aside, which cannot be asked for by name), must be in it."""
+        rows = []
+        for g in graphs[:: max(1, len(graphs) // 8)][:8]:
+            found = self._raw(f"SELECT ?s ?p ?o WHERE {{ GRAPH {Term.uri(g).n3()} {{ ?s ?p ?o "
+                              "FILTER(!isBlank(?s) && !isBlank(?o)) } } LIMIT 1", [], timeout).rows
+            rows += [" ".join(t.n3() for t in row) for row in found if None not in row]
+        if not rows:
+            return True
+        values = " ".join(f"({row})" for row in rows)
+        missing = f"ASK {{ VALUES (?s ?p ?o) {{ {values} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
+        return not self._raw(missing, [], timeout).boolean
 
     def _raw(self, query: str, dataset: list[tuple[str, str]], timeout: float | None = None) -> Result:
         kind = "graph" if query_shape(query).form in ("CONSTRUCT", "DESCRIBE") else "solutions"
@@ -311,15 +384,15 @@ class RemoteStore(Store):
             try:
                 triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in ox.parse(data, format=_GRAPH_FORMATS[media])]
             except SyntaxError as exc:
-                raise FengongError(f"{self.endpoint}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
+                raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
             return Result(vars=["subject", "predicate", "object"], triples=triples)
         fmt = _RESULT_FORMATS.get(media)
         if fmt is None:
-            raise FengongError(f"{self.endpoint}: unexpected answer type {media or '(none)'}; is this a SPARQL endpoint?")
+            raise FengongError(f"{shown(self.endpoint)}: unexpected answer type {media or '(none)'}; is this a SPARQL endpoint?")
         try:
             res = ox.parse_query_results(data, format=fmt)
         except SyntaxError as exc:
-            raise FengongError(f"{self.endpoint}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
+            raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         names = [v.value for v in res.variables]
@@ -343,8 +416,7 @@ class RemoteStore(Store):
 
     def graphs(self) -> list[str]:
         """Names of the endpoint's named graphs."""
-        rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", []).rows
-        return [r[0].value for r in rows if r[0] is not None]
+        return self._named_graphs()
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r})"

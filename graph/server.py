@@ -3,13 +3,16 @@
 * ``/sparql`` answers the SPARQL 1.1 Protocol: ``GET ?query=``, ``POST``
   form-encoded and ``POST`` ``application/sparql-query``. SELECT and ASK come
   back as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle,
-  JSON-LD, N-Triples or RDF/XML, chosen by the ``Accept`` header or a
-  ``format=`` parameter. The default graph is the union of every named graph,
-  as in ``fengong query``; the project prefixes (``fg:``, ``skos:`` …) need no
-  declaration.
+  JSON-LD, N-Triples or RDF/XML, chosen by a ``format=`` parameter or the
+  ``Accept`` header (q-values and ``type/*`` ranges honoured; an ``Accept``
+  that admits none of them gets 406). The default graph is the union of every
+  named graph, as in ``fengong query``; the project prefixes (``fg:``,
+  ``skos:`` …) need no declaration. With ``cors=True`` (``--cors``) browser
+  clients on other origins may use it too.
 * Everything else is a file of the site directory (a ``fengong build`` output:
   index, views, report, matrices). Paths that leave it (``..``, encoded
-  ``%2e%2e``, absolute paths, symlinks pointing out) are answered 404.
+  ``%2e%2e``, absolute paths, symlinks pointing out) and dotfiles are
+  answered 404; a directory named without its trailing slash is redirected.
 
 Read-only by construction: the engine's query API cannot write, the on-disk
 store is opened read-only, and SPARQL Update (an ``update=`` parameter, an
@@ -28,6 +31,8 @@ past the row limit are dropped and the ``Fengong-Truncated`` header says so.
 'json'
 >>> pick_format("graph", "*/*", None)
 'turtle'
+>>> pick_format("solutions", "text/*, text/csv;Q=0", None), pick_format("graph", "text/csv", None)
+('tsv', None)
 """
 
 from __future__ import annotations
@@ -39,8 +44,9 @@ import json
 import mimetypes
 import multiprocessing
 import os
-import posixpath
 import queue
+import re
+import socket
 import sys
 import threading
 import time
@@ -59,8 +65,10 @@ __all__ = [
     "Answer",
     "SparqlServer",
     "make_server",
+    "check_limits",
     "pick_format",
     "safe_path",
+    "site_file",
     "run_query",
     "write_solutions",
     "write_boolean",
@@ -68,10 +76,15 @@ __all__ = [
     "MEDIA_TYPES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_LIMIT",
+    "MAX_TIMEOUT",
+    "MAX_LIMIT",
 ]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
+#: Upper bounds of the per-query time limit (seconds) and row limit.
+MAX_TIMEOUT = 3600.0
+MAX_LIMIT = 10_000_000
 #: Largest request body read (a query, form-encoded); larger ones get 413.
 MAX_BODY = 1 << 20
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -116,29 +129,88 @@ SITE_TYPES = {
 }
 
 
-def pick_format(kind: str, accept: str | None, param: str | None) -> str:
+#: The formats of each kind of result, most preferred first (the first is the default).
+_KIND_FORMATS = {"solutions": ("json", "xml", "csv", "tsv"), "graph": ("turtle", "jsonld", "ntriples", "rdfxml")}
+
+
+def _accept_ranges(accept: str) -> list[tuple[str, str, float, int]]:
+    """The media ranges of an ``Accept`` header as (type, subtype, q, position)."""
+    ranges = []
+    for position, part in enumerate(accept.split(",")):
+        bits = [b.strip() for b in part.split(";")]
+        media = "*/*" if bits[0] == "*" else bits[0].lower()  # old Java clients send a bare *
+        main, slash, sub = media.partition("/")
+        if not slash or not main or not sub:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            name, _, value = b.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+                if not 0.0 <= q <= 1.0:  # also NaN: a broken q-value admits nothing
+                    q = 0.0
+                break  # what follows q are accept-extensions, not media type parameters
+        ranges.append((main, sub, q, position))
+    return ranges
+
+
+def _candidates(kind: str) -> list[tuple[str, str, bool]]:
+    """(media type, format, canonical) for *kind*, the canonical type of each format first."""
+    out = []
+    for fmt in _KIND_FORMATS[kind]:
+        out.append((MEDIA_TYPES[fmt], fmt, True))
+        out += [(m, f, False) for m, f in _ACCEPT[kind].items() if f == fmt and m != MEDIA_TYPES[fmt]]
+    return out
+
+
+def pick_format(kind: str, accept: str | None, param: str | None) -> str | None:
     """The result format for *kind* (``solutions`` or ``graph``): ``format=`` first, then
-    the best ``Accept`` entry we can write, else the default (JSON, Turtle)."""
+    the best ``Accept`` entry we can write, else the default (JSON, Turtle); ``None`` when
+    the ``Accept`` header admits none of them (answer 406).
+
+    Each media type takes the q-value of the most specific range that matches it
+    (``text/csv`` over ``text/*`` over ``*/*``); q=0 excludes it. Wildcards match only
+    the type we answer with, not its aliases (``application/json`` …).
+    """
     if param:
         p = param.strip().lower()
         if p in _FORMAT_PARAM[kind]:
             return _FORMAT_PARAM[kind][p]
         if p in _ACCEPT[kind]:
             return _ACCEPT[kind][p]
-    best, best_q = None, 0.0
-    for order, part in enumerate((accept or "").split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        media = bits[0].lower()
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if media in _ACCEPT[kind] and q > best_q:
-            best, best_q = _ACCEPT[kind][media], q
-    return best or _DEFAULT_FORMAT[kind]
+    ranges = _accept_ranges(accept or "")
+    if not ranges:
+        return _DEFAULT_FORMAT[kind]
+    best, best_key = None, None
+    for rank, (media, fmt, canonical) in enumerate(_candidates(kind)):
+        main, sub = media.split("/")
+        match = None  # (specificity, q, -position) of the most specific matching range
+        for r_main, r_sub, q, position in ranges:
+            if (r_main, r_sub) == (main, sub):
+                spec = 2
+            elif canonical and r_main == main and r_sub == "*":
+                spec = 1
+            elif canonical and (r_main, r_sub) == ("*", "*"):
+                spec = 0
+            else:
+                continue
+            if match is None or (spec, q) > match[:2]:
+                match = (spec, q, -position)
+        if match is None or match[1] <= 0:
+            continue
+        key = (match[1], match[0], match[2], -rank)
+        if best_key is None or key > best_key:
+            best, best_key = fmt, key
+    return best
+
+
+def _not_acceptable(kind: str) -> Answer:
+    offered = ", ".join(MEDIA_TYPES[f] for f in _KIND_FORMATS[kind])
+    what = "SELECT/ASK" if kind == "solutions" else "CONSTRUCT/DESCRIBE"
+    return Answer(406, "text/plain; charset=utf-8", f"not acceptable: {what} results are offered as {offered} (Accept header or format=)\n".encode("utf-8"), {"Vary": "Accept"})
 
 
 # --------------------------------------------------------------------------- results
@@ -304,24 +376,29 @@ def run_query(store, request: dict, limit: int) -> Answer:
     text = request["query"]
     shape = query_shape(text)
     kwargs: dict = {"prefixes": dict(PREFIXES)}
-    if request.get("default_graphs"):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-    elif not shape.dataset:
-        kwargs["use_default_graph_as_union"] = True
-    if request.get("named_graphs"):
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    try:
+        if request.get("default_graphs"):
+            kwargs["default_graph"] = _graph_iris("default-graph-uri", request["default_graphs"])
+        elif not shape.dataset:
+            kwargs["use_default_graph_as_union"] = True
+        if request.get("named_graphs"):
+            kwargs["named_graphs"] = _graph_iris("named-graph-uri", request["named_graphs"])
+    except ValueError as exc:
+        return Answer.error(400, str(exc))
     try:
         res = store.query(text, **kwargs)
     except SyntaxError as exc:
-        return Answer.error(400, f"invalid SPARQL query: {str(exc).splitlines()[0]}")
-    except ValueError as exc:  # a bad graph IRI in default-graph-uri / named-graph-uri
-        return Answer.error(400, f"bad request: {exc}")
+        return Answer.error(400, _syntax_error(str(exc), text))
+    except ValueError as exc:
+        return Answer.error(400, f"bad request: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     headers: dict[str, str] = {}
+    kind = "graph" if not isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)) else "solutions"
+    fmt = pick_format(kind, request.get("accept"), request.get("format"))
+    if fmt is None:
+        return _not_acceptable(kind)
     if isinstance(res, ox.QueryBoolean):
-        fmt = pick_format("solutions", request.get("accept"), request.get("format"))
         return Answer(200, MEDIA_TYPES[fmt] + "; charset=utf-8", write_boolean(bool(res), fmt))
     if isinstance(res, ox.QuerySolutions):
-        fmt = pick_format("solutions", request.get("accept"), request.get("format"))
         names = [v.value for v in res.variables]
         rows = []
         for sol in res:
@@ -330,7 +407,6 @@ def run_query(store, request: dict, limit: int) -> Answer:
                 break
             rows.append([sol[i] for i in range(len(names))])
         return Answer(200, MEDIA_TYPES[fmt] + "; charset=utf-8", write_solutions(names, rows, fmt), headers)
-    fmt = pick_format("graph", request.get("accept"), request.get("format"))
     triples = []
     for t in res:
         if len(triples) == limit:
@@ -338,6 +414,36 @@ def run_query(store, request: dict, limit: int) -> Answer:
             break
         triples.append(t)
     return Answer(200, MEDIA_TYPES[fmt] + "; charset=utf-8", write_triples(triples, fmt), headers)
+
+
+def _graph_iris(name: str, values: list[str]) -> list:
+    """The graph IRIs of a dataset parameter; ValueError (one line, naming it) for a bad one."""
+    import pyoxigraph as ox
+
+    out = []
+    for value in values:
+        try:
+            out.append(ox.NamedNode(value))
+        except ValueError as exc:
+            shown = value if len(value) <= 80 else value[:79] + "…"
+            raise ValueError(f"{name} is not an absolute IRI: {shown!r} ({exc})") from None
+    return out
+
+
+def _syntax_error(message: str, text: str) -> str:
+    """The engine's syntax error as one short line: an unknown prefix by name, else line, column and reason.
+
+    >>> _syntax_error("error at 1:21: expected OPTIONAL", "SELECT * WHERE { ?s ex:p ?o }").split(";")[0]
+    "invalid SPARQL query: unknown prefix 'ex:' at line 1, column 21"
+    """
+    from .querylib import _prefix_error, _syntax_message
+
+    lines = message.splitlines()
+    prefix = _prefix_error("invalid SPARQL query", text)
+    if prefix is not None:
+        return str(prefix)
+    # The server passes the project prefixes to the engine: positions are already the user's.
+    return "invalid SPARQL query" + _syntax_message(lines[0] if lines else "", text, 0).removeprefix("invalid SPARQL")
 
 
 def _worker_main(conn, source: GraphSource, limit: int) -> None:
@@ -470,36 +576,54 @@ class QueryPool:
 # --------------------------------------------------------------------------- static site
 
 
-def safe_path(root: Path, url_path: str) -> Path | None:
-    """The file under *root* that *url_path* names, or ``None`` when it would leave *root*.
+def site_file(root: Path, url_path: str) -> tuple[Path, str | None] | None:
+    """The file under *root* that *url_path* names, and, when it is a directory's
+    ``index.html``, the directory's URL with its trailing slash; ``None`` when the path
+    would leave *root* or names a dotfile.
 
     Percent-decoding happens once, before the check, so ``%2e%2e`` is ``..``;
-    symlinks are resolved, so a link pointing outside is refused.
+    symlinks are resolved (the directory's and then its index's), so a link
+    pointing outside is refused.
+
+    >>> import tempfile; root = Path(tempfile.mkdtemp())
+    >>> (root / "sub").mkdir(); _ = (root / "sub" / "index.html").write_text("x", encoding="utf-8")
+    >>> site_file(root, "/sub")[1], site_file(root, "/sub/index.html")[1], site_file(root, "/.git/config")
+    ('/sub/', None, None)
+    """
+    try:
+        path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    # ".." leaves the site; other dot names (.git, .env …) are never part of one.
+    if any(p.startswith(".") for p in parts):
+        return None
+    base = root.resolve()
+    try:
+        real = base.joinpath(*parts).resolve(strict=True)
+        directory = None
+        if real.is_dir():
+            directory = "/" + "".join(urllib.parse.quote(p) + "/" for p in parts)
+            real = (real / "index.html").resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if base not in real.parents or any(p.startswith(".") for p in real.relative_to(base).parts):
+        return None
+    return (real, directory) if real.is_file() else None
+
+
+def safe_path(root: Path, url_path: str) -> Path | None:
+    """The file under *root* that *url_path* names, or ``None`` when it would leave *root*.
 
     >>> import tempfile; root = Path(tempfile.mkdtemp())
     >>> _ = (root / "index.html").write_text("x", encoding="utf-8")
     >>> safe_path(root, "/").name, safe_path(root, "/%2e%2e/etc/passwd")
     ('index.html', None)
     """
-    path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0], errors="strict")
-    if "\x00" in path or "\\" in path:
-        return None
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts) or posixpath.isabs(posixpath.join(*parts) if parts else ""):
-        return None
-    base = root.resolve()
-    target = base.joinpath(*parts) if parts else base
-    try:
-        real = target.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if real != base and base not in real.parents:
-        return None
-    if real.is_dir():
-        real = real / "index.html"
-        if not real.is_file():
-            return None
-    return real if real.is_file() else None
+    found = site_file(root, url_path)
+    return found[0] if found else None
 
 
 def _site_type(path: Path) -> str:
@@ -524,20 +648,31 @@ GROUP BY ?agency ORDER BY DESC(?n) LIMIT 10</textarea><br>
 """
 
 
+#: Control characters, written escaped in log lines (as http.server does from Python 3.12).
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+#: A chunk-size line of a chunked body (extensions after ``;`` are ignored).
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(?:;[^\r\n]*)?\r?\n")
+#: Exceptions that mean the client went away mid-request.
+_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+_FORMS = {"SELECT": "solutions", "ASK": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
 class SparqlServer(ThreadingHTTPServer):
     """The HTTP server: a :class:`QueryPool` for ``/sparql`` and a site directory for the rest."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, pool: QueryPool, site: Path | None, quiet: bool = False):
-        self.pool, self.site, self.quiet = pool, site, quiet
+    def __init__(self, address, pool: QueryPool, site: Path | None, quiet: bool = False, cors: bool = False):
+        self.pool, self.site, self.quiet, self.cors = pool, site, quiet, cors
+        # Read by TCPServer.__init__ when it makes the socket: an IPv6 host needs AF_INET6.
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def server_close(self) -> None:
         super().server_close()
@@ -550,64 +685,143 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     # -- plumbing ---------------------------------------------------------
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except _GONE as exc:
+            self.close_connection = True
+            self.log_message("client went away (%s)", type(exc).__name__)
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.server.quiet:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            # The request line is the client's text: no raw terminal escapes in the log.
+            sys.stderr.write(f"{self.address_string()} - {(format % args).translate(_CONTROL)}\n")
 
-    def _send(self, answer: Answer, head_only: bool = False) -> None:
+    def _send(self, answer: Answer) -> None:
+        """Send *answer*; to HEAD, the same headers without the body."""
         self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
+        if answer.status != 204:  # a 204 has neither body nor length
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for k, v in answer.headers.items():
+        headers = dict(answer.headers)
+        if self.server.cors and self._route()[0] == "/sparql":
+            headers.setdefault("Access-Control-Allow-Origin", "*")
+            headers.setdefault("Access-Control-Expose-Headers", "Fengong-Truncated")
+        for k, v in headers.items():
             self.send_header(k, v)
         self.end_headers()
-        if not head_only:
+        if self.command != "HEAD" and answer.status != 204:
             self.wfile.write(answer.body)
 
-    def _read_body(self) -> bytes | None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            self._send(Answer.error(413, f"request body too large (limit {MAX_BODY} bytes)"))
-            return None
-        return self.rfile.read(length) if length else b""
+    def _fail(self, status: int, message: str) -> None:
+        """Answer an error and close: the rest of the request was not read."""
+        self.close_connection = True
+        self._send(Answer.error(status, message))
 
-    def _route(self) -> tuple[str, dict[str, list[str]]]:
+    def _read_body(self) -> bytes | None:
+        """The request body (by Content-Length or chunked), or ``None`` once an error is sent."""
+        coding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if coding:
+            if coding != "chunked":
+                self._fail(501, f"transfer coding {coding!r} is not supported; send the body plain or chunked")
+                return None
+            return self._read_chunked()
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not (raw.isascii() and raw.isdigit()):
+            self._fail(400, "bad Content-Length header")
+            return None
+        length = int(raw)
+        if length > MAX_BODY:
+            self._fail(413, f"request body too large (limit {MAX_BODY} bytes)")
+            return None
+        body = self.rfile.read(length) if length else b""
+        if len(body) != length:
+            self._fail(400, "request body shorter than its Content-Length")
+            return None
+        return body
+
+    def _read_chunked(self) -> bytes | None:
+        body = bytearray()
+        while True:
+            m = _CHUNK_SIZE.fullmatch(self.rfile.readline(1024))
+            if m is None:
+                self._fail(400, "malformed chunked request body")
+                return None
+            size = int(m.group(1), 16)
+            if len(body) + size > MAX_BODY:
+                self._fail(413, f"request body too large (limit {MAX_BODY} bytes)")
+                return None
+            if size == 0:
+                break
+            chunk = self.rfile.read(size)
+            if len(chunk) != size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                self._fail(400, "malformed chunked request body")
+                return None
+            body += chunk
+        for _ in range(100):  # trailer fields, ignored, up to the blank line
+            line = self.rfile.readline(8192)
+            if line in (b"\r\n", b"\n"):
+                return bytes(body)
+            if not line.endswith(b"\n"):
+                break
+        self._fail(400, "malformed chunked request body")
+        return None
+
+    def _route(self) -> tuple[str, str]:
         split = urllib.parse.urlsplit(self.path)
-        return split.path, urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        return split.path, split.query
+
+    def _params(self, query: str) -> dict[str, list[str]] | None:
+        """The parameters of a query string, or ``None`` once a 400 is sent (not UTF-8)."""
+        try:
+            return urllib.parse.parse_qs(query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            self._send(Answer.error(400, "query string is not UTF-8"))
+            return None
+
+    @staticmethod
+    def _allowed(path: str) -> str:
+        return "GET, HEAD, POST, OPTIONS" if path in ("/sparql", "*") else "GET, HEAD, OPTIONS"
 
     def _refuse_write(self) -> None:
         self.close_connection = True  # any body it sent is not read
-        self._send(Answer(405, "text/plain; charset=utf-8", b"this server is read-only\n", {"Allow": "GET, HEAD, POST" if self._route()[0] == "/sparql" else "GET, HEAD"}))
+        self._send(Answer(405, "text/plain; charset=utf-8", b"this server is read-only\n", {"Allow": self._allowed(self._route()[0])}))
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
-    # -- GET / HEAD / POST -------------------------------------------------
+    # -- GET / HEAD / POST / OPTIONS ---------------------------------------
     def do_GET(self) -> None:
-        path, params = self._route()
+        path, query = self._route()
         if path == "/sparql":
-            self._sparql(params)
+            params = self._params(query)
+            if params is not None:
+                self._sparql(params)
         else:
-            self._static(path)
+            self._static(path, query)
 
-    def do_HEAD(self) -> None:
-        path, _ = self._route()
-        if path == "/sparql":
-            self._send(Answer(200, "text/html; charset=utf-8", b""), head_only=True)
-        else:
-            self._static(path, head_only=True)
+    do_HEAD = do_GET  # _send and _send_file leave the body out
+
+    def do_OPTIONS(self) -> None:
+        if self._read_body() is None:
+            return
+        path = "*" if self.path == "*" else self._route()[0]
+        headers = {"Allow": self._allowed(path)}
+        if self.server.cors and path == "/sparql":  # a browser's preflight
+            headers.update({"Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+                            "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "600"})
+        self._send(Answer(204, "", b"", headers))
 
     def do_POST(self) -> None:
-        path, params = self._route()
+        path, query = self._route()
         body = self._read_body()
         if body is None:
             return
         if path != "/sparql":
             self._refuse_write()
+            return
+        params = self._params(query)
+        if params is None:
             return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
@@ -615,7 +829,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if ctype == "application/x-www-form-urlencoded":
             try:
-                form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True)
+                form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 self._send(Answer.error(400, "request body is not UTF-8"))
                 return
@@ -655,47 +869,57 @@ class _Handler(BaseHTTPRequestHandler):
         if shape.service:
             self._send(Answer.error(403, "SERVICE (federated query) is not allowed on this endpoint"))
             return
+        accept, fmt = self.headers.get("Accept"), (params.get("format") or [None])[0]
+        kind = _FORMS.get(shape.form or "")
+        if kind and pick_format(kind, accept, fmt) is None:  # refused before it runs
+            self._send(_not_acceptable(kind))
+            return
         request = {
             "query": queries[0],
-            "accept": self.headers.get("Accept"),
-            "format": (params.get("format") or [None])[0],
+            "accept": accept,
+            "format": fmt,
             "default_graphs": params.get("default-graph-uri") or [],
             "named_graphs": params.get("named-graph-uri") or [],
         }
-        self._send(self.server.pool.run(request))
+        answer = self.server.pool.run(request)
+        answer.headers.setdefault("Vary", "Accept")
+        self._send(answer)
 
-    def _static(self, path: str, head_only: bool = False) -> None:
+    def _static(self, path: str, query: str = "") -> None:
         site = self.server.site
         if site is None:
             if path in ("/", "/index.html"):
                 page = f"<!doctype html><meta charset='utf-8'><title>fengong</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a></p>"
-                self._send(Answer(200, "text/html; charset=utf-8", page.encode("utf-8")), head_only)
+                self._send(Answer(200, "text/html; charset=utf-8", page.encode("utf-8")))
             else:
-                self._send(Answer.error(404, "not found"), head_only)
+                self._send(Answer.error(404, "not found"))
             return
-        try:
-            target = safe_path(site, path)
-        except UnicodeDecodeError:
-            target = None
-        if target is None:
-            self._send(Answer.error(404, "not found"), head_only)
+        found = site_file(site, path)
+        if found is None:
+            self._send(Answer.error(404, "not found"))
+            return
+        target, directory = found
+        if directory is not None and not path.endswith("/"):
+            # Served at /sub, the index's relative links would resolve against /.
+            location = directory + (f"?{query}" if query else "")
+            self._send(Answer(301, "text/plain; charset=utf-8", f"moved to {location}\n".encode("utf-8"), {"Location": location}))
             return
         try:
             fh = open(target, "rb")
         except OSError:
-            self._send(Answer.error(404, "not found"), head_only)
+            self._send(Answer.error(404, "not found"))
             return
         with fh:
-            self._send_file(fh, target, head_only)
+            self._send_file(fh, target)
 
-    def _send_file(self, fh, target: Path, head_only: bool) -> None:
+    def _send_file(self, fh, target: Path) -> None:
         size = os.fstat(fh.fileno()).st_size
         self.send_response(200)
         self.send_header("Content-Type", _site_type(target))
         self.send_header("Content-Length", str(size))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        if head_only:
+        if self.command == "HEAD":
             return
         while chunk := fh.read(1 << 16):
             self.wfile.write(chunk)
@@ -710,16 +934,36 @@ def make_server(
     limit: int = DEFAULT_LIMIT,
     workers: int = 2,
     quiet: bool = False,
+    cors: bool = False,
 ) -> SparqlServer:
-    """Start the query workers and bind the server (not yet serving: call ``serve_forever``)."""
+    """Start the query workers and bind the server (not yet serving: call ``serve_forever``).
+
+    *host* may be IPv6 (``::1``, also in brackets); *cors* lets browser pages on other
+    origins query ``/sparql``.
+    """
     site_path = Path(site) if site else None
     if site_path is not None and not site_path.is_dir():
         raise FengongError(f"{site}: no such site directory")
-    if timeout <= 0 or limit <= 0:
-        raise FengongError("--timeout and --limit must be positive")
+    check_limits(timeout, limit)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
     pool = QueryPool(source, workers=workers, timeout=timeout, limit=limit)
     try:
-        return SparqlServer((host, port), pool, site_path, quiet)
+        return SparqlServer((host, port), pool, site_path, quiet, cors)
     except OSError as exc:
         pool.close()
         raise FengongError(f"{host}:{port}: cannot listen ({exc.strerror or exc})") from None
+
+
+def check_limits(timeout: float, limit: int) -> None:
+    """Refuse a time limit that is not a finite number of seconds up to :data:`MAX_TIMEOUT`
+    (``inf``, ``nan``, ≤ 0) and a row limit outside 1 … :data:`MAX_LIMIT`.
+
+    >>> check_limits(float("nan"), 10)
+    Traceback (most recent call last):
+    fengong.FengongError: --timeout must be more than 0 and at most 3600 seconds, not nan
+    """
+    if not 0 < timeout <= MAX_TIMEOUT:  # False for nan too
+        raise FengongError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {timeout:g}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise FengongError(f"--limit must be a whole number from 1 to {MAX_LIMIT}, not {limit}")

@@ -3,11 +3,14 @@
 The server is the ``oxigraph`` binary of the ``oxigraph`` PyPI package (test
 extras), started on 127.0.0.1 with a temporary directory and a free port. A
 small forwarding proxy in front of it makes one request fail (a 500, a
-corrupted upload, a failing update) to show that a push is all or nothing.
+corrupted upload, a failing update, an update whose answer is lost) to show
+that a push is all or nothing, or says honestly when it cannot know; it also
+maps GraphDB's and Virtuoso's paths onto Oxigraph's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -23,9 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
+import fengong.push as push_module
 from fengong import FengongError
 from fengong.build import bundled_dataset
-from fengong.push import STAGING_PREFIX, endpoints, push
+from fengong.cli import main
+from fengong.push import STAGING_PREFIX, Endpoints, PushInterrupted, endpoints, push
 from fengong.querylib import list_queries, run_query
 from fengong.remote import RemoteStore
 
@@ -33,6 +38,8 @@ pytestmark = pytest.mark.server
 
 PLAN = "https://w3id.org/fengong/id/plan/gzbf-2014-94"
 SHARED = "https://w3id.org/fengong/id/graph/shared"
+ONTOLOGY = "https://w3id.org/fengong/ontology"
+OTHER = "https://w3id.org/fengong/id/plan/other-build"
 EXAMPLE_PARAMS = {"agency": "住房城乡建设厅", "city": "南宁", "task": "十七", "year": "2015", "min": "2"}
 
 
@@ -125,6 +132,24 @@ def smaller_plan(tmp_path):
     return path
 
 
+@pytest.fixture
+def other_build(tmp_path):
+    """Another build: its plan under another IRI, its shared graph without the agency the bundled
+    plan names most often and with one agency the bundled plan does not have.
+    Returns (path, the agency left out)."""
+    st = ox.Store()
+    st.load(bundled_dataset(), format=ox.RdfFormat.N_QUADS)
+    dropped = next(iter(st.query(f"""SELECT ?a WHERE {{ GRAPH <{SHARED}> {{ ?a ?p ?o }}
+        FILTER EXISTS {{ GRAPH <{PLAN}> {{ ?t ?q ?a }} }} }} GROUP BY ?a ORDER BY DESC(COUNT(*)) ?a LIMIT 1""")))["a"].value
+    st.update(f"MOVE GRAPH <{PLAN}> TO <{OTHER}>")
+    st.update(f"DELETE WHERE {{ GRAPH <{SHARED}> {{ <{dropped}> ?p ?o }} }}")
+    st.update(f"""INSERT DATA {{ GRAPH <{SHARED}> {{
+        <https://w3id.org/fengong/id/agency/other-new> <http://www.w3.org/2000/01/rdf-schema#label> "新机构"@zh }} }}""")
+    path = tmp_path / "other.trig"
+    st.dump(str(path), ox.RdfFormat.TRIG)
+    return path, dropped
+
+
 # -- pushing ----------------------------------------------------------------------
 
 
@@ -171,6 +196,57 @@ def test_into_one_graph_merges_everything(oxigraph, store):
     assert counts["http://example.org/all"] == result.triples == int(union)
 
 
+def ask(base: str, query: str) -> bool:
+    url = f"{base}/query?" + urllib.parse.urlencode({"query": query})
+    req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    return '"boolean":true' in urllib.request.urlopen(req, timeout=30).read().decode().replace(" ", "")
+
+
+def test_replace_with_another_build_merges_the_shared_graph(oxigraph, other_build):
+    path, dropped = other_build
+    full, other = local_counts(), local_counts(path)
+    push(f"{oxigraph}/query", replace=True)
+    result = push(f"{oxigraph}/query", path, replace=True)
+    assert sorted(result.replaced) == sorted([OTHER, ONTOLOGY])
+    counts = graph_counts(oxigraph)
+    assert counts[PLAN] == full[PLAN]  # a plan not pushed is left alone
+    assert counts[OTHER] == other[OTHER]
+    assert counts[ONTOLOGY] == full[ONTOLOGY]
+    # The union: the agency only the old build describes is still there, and the new one too.
+    assert counts[SHARED] == full[SHARED] + 1 > other[SHARED]
+    assert ask(oxigraph, f"ASK {{ GRAPH <{PLAN}> {{ ?t ?p <{dropped}> }} GRAPH <{SHARED}> {{ <{dropped}> ?q ?o }} }}")
+
+
+def test_repeated_pushes_leave_the_same_ontology_graph(oxigraph):
+    expected = local_counts()
+    assert expected[ONTOLOGY] > 0
+    for replace in (False, False, True, False):  # the ontology's blank nodes are never added twice
+        push(f"{oxigraph}/query", replace=replace)
+        assert graph_counts(oxigraph) == expected, replace
+
+
+def test_push_finds_the_graphdb_endpoints(oxigraph, proxy):
+    _Proxy.rewrite = {"/repositories/fg": "/query", "/repositories/fg/rdf-graphs/service": "/store",
+                      "/repositories/fg/statements": "/update"}
+    push(f"{proxy}/repositories/fg/", replace=True)
+    assert graph_counts(oxigraph) == local_counts()
+
+
+def test_push_finds_the_virtuoso_endpoints(oxigraph, proxy):
+    # Oxigraph takes queries and updates at /sparql too; Virtuoso has no /store or /update.
+    _Proxy.rewrite = {"/sparql-graph-crud": "/store", "/store": "/no-such-path", "/update": "/no-such-path"}
+    push(f"{proxy}/sparql", replace=True)
+    assert graph_counts(oxigraph) == local_counts()
+
+
+def test_a_wrongly_derived_endpoint_says_which_option_gives_it(oxigraph):
+    # Oxigraph answers queries at /sparql too, but that is Virtuoso's layout: no /sparql-graph-crud.
+    with pytest.raises(FengongError, match=r"HTTP 404 .*derived from --endpoint: give the server's own with --gsp"):
+        push(f"{oxigraph}/sparql")
+    push(f"{oxigraph}/sparql", gsp=f"{oxigraph}/store", replace=True)
+    assert graph_counts(oxigraph) == local_counts()
+
+
 # -- failures: all or nothing ---------------------------------------------------------
 
 
@@ -181,6 +257,9 @@ class _Proxy(BaseHTTPRequestHandler):
     fail_put = 0  # fail the n-th PUT with 500 (0: never)
     corrupt_put = 0  # cut the n-th PUT's body in half, so the server rejects it as malformed
     fail_update = False
+    lose_update = ""  # "applied": forward the update, then hang up; "unsent": hang up; "late": hang up after 6 s
+    swallow_update = False  # answer 204 to the update without forwarding it
+    rewrite: dict[str, str] = {}  # path → Oxigraph's path
     puts = 0
 
     def log_message(self, *args):
@@ -188,21 +267,35 @@ class _Proxy(BaseHTTPRequestHandler):
 
     def _forward(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+        path, sep, query = self.path.partition("?")
+        target = type(self).rewrite.get(path, path) + sep + query
+        is_update = self.command == "POST" and target.startswith("/update")
         if self.command == "PUT":
             type(self).puts += 1
             if type(self).puts == self.fail_put:
                 return self._answer(500, b"disk full")
             if type(self).puts == self.corrupt_put:
                 body = body[: len(body) // 2]
-        if self.command == "POST" and self.path.startswith("/update") and self.fail_update:
+        if is_update and self.fail_update:
             return self._answer(503, b"update service unavailable")
+        if is_update and self.swallow_update:
+            return self._answer(204, b"")
+        if is_update and self.lose_update in ("unsent", "late"):
+            time.sleep(6 if self.lose_update == "late" else 0)
+            return None  # hang up without an answer
+        answer = self._upstream(target, body)
+        if is_update and self.lose_update == "applied":
+            return None
+        return self._answer(*answer)
+
+    def _upstream(self, target, body):
         headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-        req = urllib.request.Request(self.upstream + self.path, data=body, method=self.command, headers=headers)
+        req = urllib.request.Request(self.upstream + target, data=body, method=self.command, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return self._answer(resp.status, resp.read(), resp.headers.get("Content-Type"))
+                return resp.status, resp.read(), resp.headers.get("Content-Type")
         except urllib.error.HTTPError as exc:
-            return self._answer(exc.code, exc.read(), exc.headers.get("Content-Type"))
+            return exc.code, exc.read(), exc.headers.get("Content-Type")
 
     def _answer(self, status, data, ctype="text/plain"):
         self.send_response(status)
@@ -217,11 +310,21 @@ class _Proxy(BaseHTTPRequestHandler):
 @pytest.fixture
 def proxy(oxigraph):
     _Proxy.upstream, _Proxy.fail_put, _Proxy.corrupt_put, _Proxy.fail_update, _Proxy.puts = oxigraph, 0, 0, False, 0
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
+    _Proxy.lose_update, _Proxy.swallow_update, _Proxy.rewrite = "", False, {}
+    with serving(_Proxy) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(handler):
+    """A stub server on 127.0.0.1 with *handler*; yields its URL."""
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 @pytest.mark.parametrize("breakage, message", [
@@ -240,6 +343,81 @@ def test_a_failed_replace_leaves_the_remote_graphs_as_they_were(oxigraph, proxy,
     after = graph_counts(oxigraph)
     assert after == before  # same graphs, same sizes, and no staging graph left behind
     assert after[PLAN] == local_counts()[PLAN]
+
+
+@pytest.mark.parametrize("loss", ["applied", "unsent", "late"])
+def test_a_lost_update_answer_says_the_server_may_have_applied_it(oxigraph, proxy, smaller_plan, loss):
+    push(f"{oxigraph}/query", replace=True)
+    before = graph_counts(oxigraph)
+    _Proxy.lose_update = loss
+    with pytest.raises(FengongError) as info:
+        push(f"{proxy}/query", smaller_plan, replace=True, timeout=3 if loss == "late" else 60)
+    message = str(info.value)
+    assert message.startswith(f"push may have been applied: {proxy}/query: moving the staged graphs into place")
+    assert "the final update was sent but no answer came" in message and "the server may have applied it" in message
+    assert message.endswith(f"check with fengong query --endpoint {proxy}/query")
+    assert "unchanged" not in message
+    after = graph_counts(oxigraph)
+    assert not [g for g in after if g.startswith(STAGING_PREFIX)]  # cleaned up either way
+    if loss == "applied":
+        assert after[PLAN] == local_counts(smaller_plan)[PLAN] < before[PLAN]
+    else:
+        assert after == before
+
+
+@pytest.mark.parametrize("method, state", [("PUT", "the server's graphs are unchanged"),
+                                           ("POST", "the final update was sent but no answer came: the server may have applied it")])
+def test_ctrl_c_says_what_the_server_was_left_with(oxigraph, monkeypatch, capsys, method, state):
+    real = push_module.exchange
+
+    def interrupted(verb, url, *args, **kwargs):
+        if verb == method:
+            raise KeyboardInterrupt
+        return real(verb, url, *args, **kwargs)
+
+    monkeypatch.setattr(push_module, "exchange", interrupted)
+    with pytest.raises(PushInterrupted, match=state):
+        push(f"{oxigraph}/query")
+    assert graph_counts(oxigraph) == {}  # nothing moved, and the staging graphs deleted
+    code, _, err = run_main(capsys, ["push", "-q", "--endpoint", f"{oxigraph}/query"])
+    assert code == 130 and err.strip() == f"fengong: interrupted; {state}" + (
+        f"; check with fengong query --endpoint {oxigraph}/query" if method == "POST" else "")
+
+
+def test_an_update_answered_but_not_applied_fails_the_push(oxigraph, proxy):
+    _Proxy.swallow_update = True
+    with pytest.raises(FengongError, match=rf"^push not confirmed: {proxy}/query: checking the pushed graphs: "
+                                           r"the server answered the upload, but <\S+> holds 0 of the \d+ statements pushed"):
+        push(f"{proxy}/query", replace=True)
+    assert graph_counts(oxigraph) == {}  # the staging graphs the update left were deleted
+
+
+@pytest.mark.parametrize("breakage, step", [
+    ({"fail_put": 2}, "uploading <{graph}> (PUT {base}/store): HTTP 500 Internal Server Error (disk full)"),
+    ({"fail_update": True}, "moving the staged graphs into place (POST {base}/update): HTTP 503"),
+])
+def test_failure_messages_name_the_given_url_and_graph_not_a_staging_url(oxigraph, proxy, breakage, step):
+    for k, v in breakage.items():
+        setattr(_Proxy, k, v)
+    base = proxy.replace("http://", "http://alice:***@")
+    with pytest.raises(FengongError) as info:
+        push(proxy.replace("http://", "http://alice:s3cret@") + "/query")
+    message = str(info.value)
+    second = sorted(local_counts())[1]  # graphs go up in name order
+    assert message.startswith(f"push failed, the server's graphs are unchanged: {base}/query: "
+                              + step.format(graph=second, base=base))
+    assert "s3cret" not in message and "staging" not in message and "%3A" not in message
+
+
+def run_main(capsys, args):
+    """Run the console entry point in this process; return (exit code, stdout, stderr)."""
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def run_cli(*args, cwd=None):
@@ -288,17 +466,75 @@ def test_an_endpoint_answering_an_error_exits_2_with_one_line(built_dir, status)
     assert len(lines) == 1 and f"HTTP {status}" in lines[0] and "no writes for you" in lines[0]
 
 
+class _WebPage(BaseHTTPRequestHandler):
+    """A web site: 200 and a page, whatever is asked."""
+
+    def log_message(self, *args):
+        pass
+
+    def _page(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b"<!DOCTYPE html><html><body>Welcome</body></html>\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_PUT = do_POST = do_DELETE = do_GET = _page
+
+
+def test_a_web_page_answering_200_is_not_a_successful_push(built_dir):
+    with serving(_WebPage) as url:
+        proc = run_cli("--endpoint", url, str(built_dir / "plan.trig"))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1] == (f"fengong: error: push not confirmed: {url}: checking the pushed graphs: "
+                         "unexpected answer type text/html; is this a SPARQL endpoint?")
+    assert not [line for line in lines[:-1] if not line.startswith("uploaded ")]
+
+
+@pytest.mark.parametrize("bad", ["-1", "nan", "inf", "1e9", "soon"])
+def test_a_bad_timeout_is_refused_in_one_line(capsys, bad):
+    code, _, err = run_main(capsys, ["push", "--endpoint", "http://127.0.0.1:9/query", "--timeout", bad])
+    assert code == 2 and "Invalid value for '--timeout'" in err and "Traceback" not in err
+
+
+def test_timeout_0_means_no_limit(oxigraph, capsys):
+    code, _, err = run_main(capsys, ["push", "-q", "--endpoint", f"{oxigraph}/query", "--timeout", "0"])
+    assert code == 0, err
+    assert graph_counts(oxigraph) == local_counts()
+    with pytest.raises(FengongError, match="timeout nan: give a number of seconds"):
+        push(f"{oxigraph}/query", timeout=float("nan"))
+
+
 def test_cli_push_reports_what_it_did(oxigraph, built_dir):
-    proc = run_cli("--endpoint", f"{oxigraph}/query", "--replace", "--format", "ntriples", str(built_dir / "plan.trig"))
+    given = oxigraph.replace("http://", "http://alice:s3cret@")  # Oxigraph takes (and ignores) credentials
+    proc = run_cli("--endpoint", f"{given}/query", "--replace", "--format", "ntriples", str(built_dir / "plan.trig"))
     assert proc.returncode == 0, proc.stderr
     counts = local_counts(built_dir / "plan.trig")
-    assert f"replaced {len(counts)} graphs" in proc.stderr and f"{sum(counts.values())} triples" in proc.stderr
+    shown = oxigraph.replace("http://", "http://alice:***@")
+    assert (f"pushed {len(counts)} graphs to {shown}/query ({len(counts) - 1} replaced, 1 added to): "
+            f"{sum(counts.values())} triples") in proc.stderr
+    assert "s3cret" not in proc.stderr
     assert graph_counts(oxigraph) == counts
 
 
 def test_endpoint_layouts():
-    assert endpoints("http://127.0.0.1:7878/query") == endpoints("http://127.0.0.1:7878")
-    fuseki = endpoints("http://localhost:3030/ds/sparql")
-    assert (fuseki.query, fuseki.gsp, fuseki.update) == (
-        "http://localhost:3030/ds/sparql", "http://localhost:3030/ds/data", "http://localhost:3030/ds/update")
-    assert endpoints("http://h/ds", gsp="http://h/other/gsp").gsp == "http://h/other/gsp"
+    oxigraph = Endpoints("http://h:7878/query", "http://h:7878/store", "http://h:7878/update")
+    assert endpoints("http://h:7878/query") == endpoints("http://h:7878/query/") == endpoints("http://h:7878/") == oxigraph
+    fuseki = Endpoints("http://h:3030/ds/sparql", "http://h:3030/ds/data", "http://h:3030/ds/update")
+    assert endpoints("http://h:3030/ds/sparql") == endpoints("http://h:3030/ds/sparql/") == fuseki
+    assert endpoints("http://h:3030/ds").gsp == endpoints("http://h:3030/ds/query").gsp == fuseki.gsp
+    graphdb = Endpoints("http://h:7200/repositories/plans", "http://h:7200/repositories/plans/rdf-graphs/service",
+                        "http://h:7200/repositories/plans/statements")
+    assert endpoints("http://h:7200/repositories/plans") == endpoints("http://h:7200/repositories/plans/") == graphdb
+    virtuoso = Endpoints("http://h:8890/sparql", "http://h:8890/sparql-graph-crud", "http://h:8890/sparql")
+    assert endpoints("http://h:8890/sparql") == endpoints("http://h:8890/sparql/") == virtuoso
+    assert endpoints("http://dba:pw@h:8890/sparql") == Endpoints(
+        "http://dba:pw@h:8890/sparql", "http://dba:pw@h:8890/sparql-graph-crud-auth", "http://dba:pw@h:8890/sparql")
+    auth = endpoints("http://h:8890/sparql-auth")
+    assert (auth.gsp, auth.update) == ("http://h:8890/sparql-graph-crud-auth", "http://h:8890/sparql-auth")
+    for url in ("http://h:7878/query", "http://h:3030/ds/sparql", "http://h:7200/repositories/plans", "http://h:8890/sparql"):
+        given = endpoints(url, gsp="http://h/other/gsp", update="http://h/other/update")
+        assert (given.gsp, given.update) == ("http://h/other/gsp", "http://h/other/update"), url

@@ -153,6 +153,31 @@ def test_user_errors_exit_2_with_one_line(capsys, tmp_path):
     code, _, err = run_main(capsys, ["query", "agency-workload", "-f", "json", "--bom"])
     assert code == 2 and "--bom is for csv and tsv" in err
 
+    code, _, err = run_main(capsys, ["query", "plans", "--endpoint", "http://127.0.0.1:9/query", "--graph", "plan.trig"])
+    assert code == 2 and "give it without --graph, --store or --engine" in err
+
+    for bad in ("inf", "nan", "-1", "1e300", "soon"):
+        code, _, err = run_main(capsys, ["query", "plans", "--timeout", bad])
+        assert code == 2 and "--timeout" in err and "Traceback" not in err, bad
+
+
+def test_an_endpoint_s_warnings_reach_stderr(capsys):
+    import threading
+
+    from fengong.build import bundled_dataset
+    from fengong.server import GraphSource, make_server
+
+    srv = make_server(GraphSource(nquads=bundled_dataset()), port=0, limit=3, workers=1, quiet=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        code, out, err = run_main(capsys, ["query", "-e", "SELECT ?s WHERE { ?s ?p ?o }", "-f", "csv",
+                                           "--endpoint", f"{srv.url}/sparql"])
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert code == 0 and len(out.splitlines()) == 1 + 3
+    assert err == f"warning: {srv.url}/sparql cut the answer off at its row limit of 3 rows; the result is incomplete\n"
+
 
 @pytest.mark.parametrize("engine", ["oxigraph", "memory"])
 def test_malformed_query_exit_2_with_position(capsys, engine):

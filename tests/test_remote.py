@@ -212,3 +212,193 @@ def test_timeouts_on_either_side_are_query_timeouts():
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+# ---------------------------------------------------------------- reading a query's text safely
+
+SSRF = """PREFIX ex: <http://x/>
+SELECT * WHERE { VALUES ?z { ex:o#("
+} SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c }
+#"
+}"""
+
+
+@pytest.mark.parametrize("query", [
+    SSRF,  # "#" ends a prefixed name and starts a comment; the quote after it opens nothing
+    'SELECT * WHERE { ?s ?p "\\u0022" . SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } } #"',
+    'SELECT * WHERE { ?s ?p ?o . \\u0053ERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }',
+    "SELECT * WHERE { ?s ex:a\\#b ?o . service <x> {} }",
+    "SELECT * WHERE { ?s ?p x.SERVICE <x> {} }",
+])
+def test_a_service_clause_is_found_however_it_is_written(query):
+    assert query_shape(query).service
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p "SERVICE <x> {}" }',
+    "SELECT * WHERE { ?s <http://x/SERVICE> ex:SERVICE } # SERVICE <x> {}",
+    "SELECT * WHERE { ?s ?p '''\nSERVICE <x> {}\n''' }",
+    "SELECT * WHERE { ?s a ex:C.SERVICE }",
+])
+def test_the_word_service_in_text_names_or_comments_is_not_a_clause(query):
+    assert not query_shape(query).service
+
+
+def test_non_ascii_prefixes_are_prefixed_names():
+    from fengong.remote import _tokens
+
+    q = "PREFIX 机构: <https://w3id.org/fengong/ontology#> SELECT ?s WHERE { ?s a 机构:Agency ; é:x ?o }"
+    assert [t for _, t in _tokens(q)] == ["PREFIX", "SELECT", "?s", "WHERE", "{", "?s", "A", "?o", "}"]
+    assert query_shape(q).form == "SELECT"
+
+
+def test_the_server_refuses_a_hidden_service_clause_and_calls_no_one():
+    import socket
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    srv = make_server(GraphSource(nquads=bundled_dataset()), port=0, timeout=5, workers=1, quiet=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        body = urllib.parse.urlencode({"query": SSRF.replace("127.0.0.1:9", f"127.0.0.1:{port}")}).encode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(f"{srv.url}/sparql", data=body), timeout=10)
+        assert refused.value.code == 403
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nobody called
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        listener.close()
+
+
+# ---------------------------------------------------------------- what an answer says besides its rows
+
+def test_a_truncated_answer_is_noted():
+    srv = make_server(GraphSource(nquads=bundled_dataset()), port=0, limit=5, workers=1, quiet=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        remote = RemoteStore(f"{srv.url}/sparql")
+        assert len(remote.query("SELECT ?s WHERE { ?s ?p ?o }").rows) == 5
+        assert remote.notes == [f"{srv.url}/sparql cut the answer off at its row limit of 5 rows; the result is incomplete"]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+class _Stub(BaseHTTPRequestHandler):
+    """A scripted endpoint: ``answer(handler, query)`` writes the reply; requests are recorded."""
+
+    answer = None
+    seen: list[tuple[dict, dict]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        import urllib.parse
+
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        type(self).seen.append((dict(self.headers), form))
+        type(self).answer(self, form["query"][0])
+
+    def reply(self, body: dict | bytes, status: int = 200, headers: dict | None = None):
+        import json
+
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        for k, v in {"Content-Type": "application/sparql-results+json", "Content-Length": str(len(data)), **(headers or {})}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def stub():
+    _Stub.seen = []
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+
+
+def _uri(v):
+    return {"type": "uri", "value": v}
+
+
+def test_a_default_graph_of_its_own_does_not_hide_the_named_graphs(stub):
+    # The default graph holds other statements than the named graph's: the named graph is
+    # read (as default-graph-uri) and the reader is told the default graph's own are left out.
+    def answer(h, q):
+        if q.startswith("ASK { ?s ?p ?o }"):
+            h.reply({"head": {}, "boolean": True})
+        elif q.startswith("ASK"):
+            h.reply({"head": {}, "boolean": True})  # the probed statement is missing from it
+        elif "DISTINCT ?g" in q:
+            h.reply({"head": {"vars": ["g"]}, "results": {"bindings": [{"g": _uri("http://g/plan")}]}})
+        elif "LIMIT 1" in q:
+            h.reply({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": [
+                {"s": _uri("http://x/s"), "p": _uri("http://x/p"), "o": _uri("http://x/o")}]}})
+        else:
+            h.reply({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}})
+
+    _Stub.answer = answer
+    remote = RemoteStore(f"http://127.0.0.1:{stub}/sparql")
+    assert remote.query("SELECT ?n WHERE { ?s ?p ?n }").rows == [(Term.literal("7"),)]
+    assert _Stub.seen[-1][1]["default-graph-uri"] == ["http://g/plan"]
+    assert len(remote.notes) == 1 and "default graph holds statements of its own" in remote.notes[0]
+
+
+def test_a_union_default_graph_is_read_as_it_is(endpoint):
+    # fengong serve's default graph is the union of its named graphs: no graph is listed.
+    remote = RemoteStore(endpoint)
+    remote.query("ASK { ?s ?p ?o }")
+    assert remote._default_graphs == [] and remote.notes == []
+
+
+def test_credentials_in_the_url_are_sent_and_never_shown(stub):
+    import base64
+
+    _Stub.answer = lambda h, q: h.reply(b"no", 500, {"Content-Type": "text/plain"})
+    with pytest.raises(FengongError) as failed:
+        RemoteStore(f"http://alice:s%3Acret@127.0.0.1:{stub}/sparql", union=False).query("ASK { ?s ?p ?o }")
+    assert "s%3Acret" not in str(failed.value) and "alice:***@" in str(failed.value)
+    assert _Stub.seen[0][0]["Authorization"] == "Basic " + base64.b64encode(b"alice:s:cret").decode()
+
+
+def test_a_redirect_is_reported_with_where_it_points(stub):
+    _Stub.answer = lambda h, q: h.reply(b"", 302, {"Location": "http://127.0.0.1:1/new/sparql", "Content-Type": "text/plain"})
+    with pytest.raises(FengongError, match="HTTP 302 Found: the endpoint moved to http://127.0.0.1:1/new/sparql; give that URL"):
+        RemoteStore(f"http://127.0.0.1:{stub}/sparql", union=False).query("ASK { ?s ?p ?o }")
+
+
+def test_the_time_limit_covers_an_answer_that_trickles_in(stub):
+    from fengong.store import QueryTimeout
+
+    def answer(h, q):
+        import time
+
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.end_headers()
+        for byte in b'{"head": {}, "boolean": true}':  # a byte every 0.2 s: ~6 s in all
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            time.sleep(0.2)
+
+    _Stub.answer = answer
+    with pytest.raises(QueryTimeout, match="did not answer within 1 s"):
+        RemoteStore(f"http://127.0.0.1:{stub}/sparql", union=False).query("ASK { ?s ?p ?o }", timeout=1)
+
+
+def test_a_server_root_or_a_trailing_slash_names_the_query_endpoint():
+    assert RemoteStore("http://127.0.0.1:7878").endpoint == "http://127.0.0.1:7878/query"
+    assert RemoteStore("http://127.0.0.1:7878/query/").endpoint == "http://127.0.0.1:7878/query"
+    assert RemoteStore("http://127.0.0.1:3030/ds/sparql").endpoint == "http://127.0.0.1:3030/ds/sparql"

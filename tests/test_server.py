@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -17,7 +19,8 @@ import pyoxigraph as ox
 import pytest
 
 from fengong.build import bundled_dataset
-from fengong.server import GraphSource, make_server, safe_path
+from fengong import FengongError
+from fengong.server import MAX_BODY, GraphSource, make_server, pick_format, run_query, safe_path
 
 TOP_LEADS = """SELECT ?agency (COUNT(?task) AS ?n)
 WHERE { ?a fg:leads ?task ; fg:shortLabel ?agency }
@@ -29,13 +32,24 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def site(built_dir, tmp_path_factory):
-    """A copy of a build, plus a secret beside it and symlinks that point out of it."""
+    """A copy of a build, plus a secret beside it and symlinks that point out of it,
+    dotfiles, a directory with an index, and a big file."""
     root = tmp_path_factory.mktemp("serve")
     site = root / "site"
     shutil.copytree(built_dir, site)
     (root / "secret.txt").write_text("top secret", encoding="utf-8")
     os.symlink(root / "secret.txt", site / "link.txt")
     os.symlink(root, site / "up")
+    (site / "escape").mkdir()
+    os.symlink(root / "secret.txt", site / "escape" / "index.html")  # a directory's index that leaves the site
+    (site / ".hidden").write_text("top secret", encoding="utf-8")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("top secret", encoding="utf-8")
+    os.symlink(site / ".git" / "config", site / "dotlink.txt")
+    (site / "docs").mkdir()
+    (site / "docs" / "index.html").write_text("<a href='page.html'>docs index</a>", encoding="utf-8")
+    with open(site / "big.bin", "wb") as fh:  # sparse: larger than any socket buffer, no disk used
+        fh.truncate(64 << 20)
     return site
 
 
@@ -47,6 +61,35 @@ def server(site):
     yield srv
     srv.shutdown()
     srv.server_close()
+
+
+@pytest.fixture
+def loud(server):
+    """The server logging requests (to the captured stderr) for one test."""
+    server.quiet = False
+    yield server
+    server.quiet = True
+
+
+@pytest.fixture(scope="module")
+def cors_server():
+    """A second server, on a tiny graph, started with cors=True (as by --cors)."""
+    srv = make_server(GraphSource(nquads=b'<http://a> <http://b> "c" <http://g> .'), port=0, timeout=10, limit=50,
+                      workers=1, quiet=True, cors=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def raw_exchange(server, data: bytes) -> bytes:
+    """Send *data* as is on a fresh connection; everything the server answers until it closes."""
+    with socket.create_connection(server.server_address[:2], timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def request(server, method, path, body=None, headers=None):
@@ -239,7 +282,9 @@ def test_site_pages_are_served(server, site):
 
 @pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
                                   "//etc/passwd", "/%2Fetc%2Fpasswd", "/link.txt", "/up/secret.txt", "/up/",
-                                  "/nothing-here.html", "/plan.ttl%00.html", "/..\\secret.txt"])
+                                  "/nothing-here.html", "/plan.ttl%00.html", "/..\\secret.txt",
+                                  "/escape/", "/escape", "/escape/index.html", "/.hidden", "/%2ehidden", "/.git/config",
+                                  "/.git/", "/dotlink.txt"])
 def test_paths_outside_the_site_are_404(server, path):
     resp, data = request(server, "GET", path)
     assert resp.status == 404
@@ -250,6 +295,18 @@ def test_safe_path_resolves_inside_only(site):
     assert safe_path(site, "/plan.ttl") == (site / "plan.ttl").resolve()
     assert safe_path(site, "/%2e%2e/secret.txt") is None
     assert safe_path(site, "/link.txt") is None
+    # The index a directory adds is resolved and checked too.
+    assert safe_path(site, "/escape/") is None
+    assert safe_path(site, "/docs/") == (site / "docs" / "index.html").resolve()
+
+
+@pytest.mark.parametrize("path, location", [("/docs", "/docs/"), ("/docs?x=1&y=%E5%9F%8E", "/docs/?x=1&y=%E5%9F%8E"),
+                                            ("//docs", "/docs/"), ("/./docs", "/docs/")])
+def test_a_directory_without_its_slash_is_redirected(server, path, location):
+    resp, data = request(server, "GET", path)
+    assert resp.status == 301 and resp.getheader("Location") == location
+    resp, data = request(server, "GET", location)
+    assert resp.status == 200 and b"docs index" in data
 
 
 def test_binds_localhost_by_default(server):
@@ -277,6 +334,243 @@ def test_rdflib_sparqlstore_gets_the_same_rows_as_local(server, store):
     constructed = remote.query("PREFIX fg: <https://w3id.org/fengong/ontology#> CONSTRUCT { ?a fg:leads ?t } "
                                "WHERE { ?a fg:leads ?t ; fg:shortLabel '住房城乡建设厅'@zh }")
     assert len(constructed) == 26
+
+
+# -- request bodies and parameters ----------------------------------------------------
+
+
+def test_chunked_post_is_read_and_the_connection_stays_in_step(server, site):
+    _, by_get = get_query(server, TOP_LEADS)
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    # An iterable body without a length goes out chunked (Transfer-Encoding: chunked).
+    half = len(TOP_LEADS) // 2
+    conn.request("POST", "/sparql", body=iter([TOP_LEADS[:half].encode(), TOP_LEADS[half:].encode()]),
+                 headers={"Content-Type": "application/sparql-query"}, encode_chunked=True)
+    resp = conn.getresponse()
+    assert resp.status == 200 and json_rows(resp.read()) == json_rows(by_get)
+    conn.request("GET", "/plan.ttl")  # the same connection: the chunks were not taken for a request
+    resp = conn.getresponse()
+    assert resp.status == 200 and resp.read() == (site / "plan.ttl").read_bytes()
+    conn.close()
+
+
+@pytest.mark.parametrize("framing, status", [
+    (b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % (MAX_BODY + 1), b"413"),
+    (b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
+    (b"Transfer-Encoding: gzip\r\n\r\n", b"501"),
+    (b"Content-Length: 12abc\r\n\r\n", b"400"),
+])
+def test_bad_or_oversized_bodies_are_refused_and_closed(server, framing, status):
+    answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + framing)
+    assert answer.startswith(b"HTTP/1.1 " + status)
+    assert answer.count(b"HTTP/1.1") == 1  # nothing left in the body was read as a request
+
+
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+def test_a_bad_graph_iri_is_400(server, name):
+    resp, data = get_query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", **{name: "not an iri"})
+    assert resp.status == 400
+    text = data.decode("utf-8")
+    assert text.startswith(f"{name} is not an absolute IRI: 'not an iri'") and text.count("\n") == 1
+
+
+def test_a_query_string_or_form_that_is_not_utf8_is_400(server):
+    resp, data = request(server, "GET", "/sparql?query=SELECT%20%E9")
+    assert resp.status == 400 and data == b"query string is not UTF-8\n"
+    resp, data = request(server, "POST", "/sparql", b"query=SELECT%20%E9", {"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status == 400 and data == b"request body is not UTF-8\n"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE { ?s ex:p ?o }", "invalid SPARQL query: unknown prefix 'ex:' at line 1, column 21; declare it (PREFIX ex: <…>)"),
+    ("SELECT *\nWHERE {\n  ?s a ex:Thing }", "invalid SPARQL query: unknown prefix 'ex:' at line 3, column 8;"),
+    ("SELECT * WHERE { ?s ?p ?o ", "invalid SPARQL query at line 1, column 27"),
+])
+def test_syntax_errors_are_one_short_line(server, query, message):
+    resp, data = get_query(server, query)
+    text = data.decode("utf-8")
+    assert resp.status == 400 and text.startswith(message)
+    assert text.count("\n") == 1 and len(text) < 400
+
+
+# -- content negotiation -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, accept, fmt", [
+    ("solutions", None, "json"), ("solutions", "*/*", "json"), ("graph", "*/*", "turtle"),
+    ("solutions", "text/*", "csv"), ("solutions", "text/*, text/csv;q=0", "tsv"),
+    ("solutions", "application/*", "json"), ("graph", "text/*", "turtle"), ("graph", "application/*", "jsonld"),
+    ("solutions", "text/csv;Q=0.1, application/sparql-results+xml;q=0.5", "xml"),
+    ("solutions", "text/*;q=0.2, text/tab-separated-values;q=0.3, */*;q=0.1", "tsv"),
+    ("solutions", "*/*, text/csv", "csv"),  # the more specific range wins a tie
+    ("solutions", "application/sparql-results+json;q=0, */*", "xml"),  # not JSON through its alias either
+    ("solutions", "image/png", None), ("solutions", "text/html", None), ("solutions", "application/sparql-results+json;q=0", None),
+    ("solutions", "text/turtle", None), ("graph", "application/sparql-results+json", None), ("graph", "text/csv", None),
+    ("solutions", "text/csv;q=nan", None),
+])
+def test_pick_format(kind, accept, fmt):
+    assert pick_format(kind, accept, None) == fmt
+
+
+def test_the_worker_refuses_what_the_accept_header_excludes():
+    # The server refuses before the query runs when it can tell the form; the worker checks again.
+    store = ox.Store()
+    assert run_query(store, {"query": "ASK {}", "accept": "text/turtle"}, 10).status == 406
+    assert run_query(store, {"query": "CONSTRUCT WHERE { ?s ?p ?o }", "accept": "text/csv"}, 10).status == 406
+    assert run_query(store, {"query": "ASK {}", "accept": "text/*"}, 10).content_type.startswith("text/csv")
+
+
+@pytest.mark.parametrize("query, accept, offered", [
+    (TOP_LEADS, "image/png", "text/csv"),
+    (TOP_LEADS, "text/html", "application/sparql-results+json"),
+    (TOP_LEADS, "application/sparql-results+json;q=0", "application/sparql-results+xml"),
+    (TOP_LEADS, "text/turtle, application/ld+json", "text/tab-separated-values"),
+    ('ASK { ?a fg:shortLabel "公安厅"@zh }', "application/n-triples", "application/sparql-results+json"),
+    ("DESCRIBE <https://w3id.org/fengong/id/agency/gx-housing>", "application/sparql-results+json", "text/turtle"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "text/csv", "application/n-triples"),
+])
+def test_an_accept_header_admitting_nothing_we_write_is_406(server, query, accept, offered):
+    resp, data = get_query(server, query, accept)
+    text = data.decode("utf-8")
+    assert resp.status == 406 and text.startswith("not acceptable:") and offered in text and text.count("\n") == 1
+
+
+def test_the_format_parameter_still_wins_over_accept(server):
+    resp, data = get_query(server, TOP_LEADS, "image/png", format="csv")
+    assert resp.status == 200 and resp.getheader("Content-Type").startswith("text/csv")
+    resp, data = get_query(server, TOP_LEADS, "text/*;q=0.5, application/sparql-results+xml;Q=0.4")
+    assert resp.status == 200 and resp.getheader("Content-Type").startswith("text/csv")
+    assert "Accept" in resp.getheader("Vary")
+
+
+@pytest.mark.parametrize("path, accept", [
+    ("/sparql", None),
+    ("/sparql?" + urllib.parse.urlencode({"query": TOP_LEADS}), "text/tab-separated-values"),
+    ("/sparql?" + urllib.parse.urlencode({"query": "SELECT ?t WHERE { ?t a fg:Task }"}), None),
+    ("/sparql?" + urllib.parse.urlencode({"query": "DESCRIBE <https://w3id.org/fengong/id/agency/gx-housing>"}), None),
+    ("/plan.ttl", None),
+    ("/docs", None),
+])
+def test_head_sends_the_headers_of_get(server, path, accept):
+    headers = {"Accept": accept} if accept else {}
+    got, body = request(server, "GET", path, headers=headers)
+    head, nothing = request(server, "HEAD", path, headers=headers)
+    assert nothing == b"" and head.status == got.status
+    for name in ("Content-Type", "Content-Length", "Fengong-Truncated", "Location"):
+        assert head.getheader(name) == got.getheader(name), name
+    assert int(head.getheader("Content-Length")) == len(body) > 0
+
+
+# -- logging, disconnects, IPv6 ---------------------------------------------------------
+
+
+def test_control_characters_are_escaped_in_the_log(loud, capsys):
+    answer = raw_exchange(loud, b"GET /\x1b[2J\x07here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404")
+    err = capsys.readouterr().err
+    assert "GET /\\x1b[2J\\x07here HTTP/1.1" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_a_client_that_goes_away_leaves_one_line_not_a_traceback(loud, capsys):
+    sock = socket.create_connection(loud.server_address[:2], timeout=30)
+    sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert sock.recv(64).startswith(b"HTTP/1.1 200")
+    time.sleep(0.3)  # let the server fill the socket buffers
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    sock.close()
+    err = ""
+    deadline = time.monotonic() + 15
+    while "client went away" not in err and "Traceback" not in err and time.monotonic() < deadline:
+        time.sleep(0.1)
+        err += capsys.readouterr().err
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if "went away" in line][0].endswith(("(ConnectionResetError)", "(BrokenPipeError)"))
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
+def test_an_ipv6_host_is_served():
+    srv = make_server(GraphSource(nquads=b'<http://a> <http://b> "c" <http://g> .'), host="::1", port=0, workers=1, quiet=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        assert srv.url.startswith("http://[::1]:")
+        resp, data = request(srv, "GET", "/sparql?" + urllib.parse.urlencode({"query": "SELECT ?o WHERE { ?s ?p ?o }", "format": "csv"}))
+        assert resp.status == 200 and data == b"o\r\nc\r\n"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+# -- OPTIONS and CORS ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, allow", [("/sparql", "GET, HEAD, POST, OPTIONS"), ("/plan.ttl", "GET, HEAD, OPTIONS")])
+def test_options_without_cors_is_a_clean_204(server, path, allow):
+    resp, data = request(server, "OPTIONS", path, headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    assert resp.status == 204 and data == b"" and resp.getheader("Allow") == allow
+    assert resp.getheader("Access-Control-Allow-Origin") is None
+    resp, _ = get_query(server, TOP_LEADS)
+    assert resp.getheader("Access-Control-Allow-Origin") is None
+
+
+def test_cors_preflight_and_answers(cors_server):
+    resp, data = request(cors_server, "OPTIONS", "/sparql", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert resp.status == 204 and data == b""
+    assert resp.getheader("Access-Control-Allow-Origin") == "*"
+    assert "POST" in resp.getheader("Access-Control-Allow-Methods")
+    assert "Content-Type" in resp.getheader("Access-Control-Allow-Headers")
+    form = urllib.parse.urlencode({"query": "SELECT ?o WHERE { ?s ?p ?o }"}).encode()
+    resp, data = request(cors_server, "POST", "/sparql", form, {"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://yasgui.example"})
+    assert resp.status == 200 and json_rows(data) == [{"o": "c"}]
+    assert resp.getheader("Access-Control-Allow-Origin") == "*"
+    assert "Fengong-Truncated" in resp.getheader("Access-Control-Expose-Headers")
+    resp, data = get_query(cors_server, "SELEC nothing")  # errors are readable by the page too
+    assert resp.status == 400 and resp.getheader("Access-Control-Allow-Origin") == "*"
+
+
+def test_cors_stays_read_only(cors_server):
+    resp, data = request(cors_server, "POST", "/sparql", b'INSERT DATA { <http://x> <http://y> "z" }', {"Content-Type": "application/sparql-update"})
+    assert resp.status == 403
+    resp, data = request(cors_server, "PUT", "/sparql", b"<http://x> <http://y> <http://z> .", {"Content-Type": "text/turtle"})
+    assert resp.status == 405 and resp.getheader("Allow") == "GET, HEAD, POST, OPTIONS"
+    resp, data = get_query(cors_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert json_rows(data) == [{"n": "1"}]
+
+
+# -- limits ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--timeout", "inf"], ["--timeout", "nan"], ["--timeout", "-1"], ["--timeout", "0"],
+                                  ["--timeout", "1e300"], ["--limit", "0"], ["--limit", "-5"], ["--limit", "100000000000"]])
+def test_serve_refuses_bad_limits_at_start_up(runner, monkeypatch, args):
+    from fengong.commands import serve as command
+
+    # Were the value let through, the server would start and serve forever: fail instead.
+    monkeypatch.setattr(command, "make_server", lambda *a, **k: pytest.fail(f"started a server with {args}"))
+    result = runner.invoke(command.serve, ["--port", "0", *args])
+    assert result.exit_code == 2
+    assert f"Invalid value for '{args[0]}'" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("timeout, limit", [(float("inf"), 10), (float("nan"), 10), (-1, 10), (10, 0), (10, 10**12), (10, 2.5)])
+def test_make_server_refuses_bad_limits_before_starting_workers(timeout, limit):
+    try:
+        srv = make_server(GraphSource(nquads=b""), port=0, timeout=timeout, limit=limit, workers=1, quiet=True)
+    except FengongError as exc:
+        assert str(exc).startswith(("--timeout must be", "--limit must be"))
+    else:
+        srv.server_close()
+        pytest.fail(f"a server started with timeout={timeout}, limit={limit}")
 
 
 # -- the command ----------------------------------------------------------------------

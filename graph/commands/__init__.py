@@ -1,1 +1,39 @@
-"""One module per CLI command; each holds a click command and little else."""
+"""One module per CLI command; each holds a click command and little else.
+
+:class:`Seconds` is the type of every time-limit option: a finite number of
+seconds, refused with a one-line error otherwise (``inf`` or ``nan`` would pass
+a plain float range and fail deep inside a timer).
+
+>>> Seconds().convert("2.5", None, None), Seconds(allow_zero=True).convert("0", None, None)
+(2.5, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+__all__ = ["Seconds", "MAX_SECONDS"]
+
+#: The longest time limit an option takes: a week (timers overflow far above it).
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: finite, above zero (or zero, meaning none, when *allow_zero*)."""
+
+    name = "seconds"
+
+    def __init__(self, allow_zero: bool = False):
+        self.allow_zero = allow_zero
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        low = "0 or more" if self.allow_zero else "more than 0"
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.allow_zero) or seconds > MAX_SECONDS:
+            self.fail(f"{value!r}: give a number of seconds, {low} and at most {MAX_SECONDS:g}", param, ctx)
+        return seconds

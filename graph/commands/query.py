@@ -15,6 +15,7 @@ import click
 
 from .. import FengongError
 from ..formats import FORMATS, table_result, write_result
+from . import Seconds
 
 __all__ = ["query", "parse_params", "resolve_engine", "ENGINES"]
 
@@ -90,7 +91,7 @@ def _read_stdin() -> str:
               help="Query an on-disk Oxigraph store; the words memory/oxigraph choose the engine instead.")
 @click.option("--engine", type=click.Choice(ENGINES), help="Query engine for graph files [default: oxigraph].")
 @click.option("--endpoint", metavar="URL", help="Query a remote SPARQL endpoint.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=Seconds(allow_zero=True), default=30, show_default=True, metavar="SECONDS",
               help="Stop a query after this many seconds (0: no limit).")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries (titles in Chinese and English, parameters).")
 @click.option("--show", is_flag=True, help="Print the query's text instead of running it.")
@@ -135,6 +136,10 @@ def query(query_ref, expression, params, fmt, bom, output, graphs, store_opt, en
 
     from ..store import open_store
 
+    if endpoint and (graphs or store_dir or engine):
+        raise FengongError("--endpoint reads a remote graph: give it without --graph, --store or --engine")
     store = open_store(list(graphs) or None, store_dir=store_dir, engine=engine_name, endpoint=endpoint)
     result = run_query(store, info, values, timeout=timeout or None)
     write_result(result, fmt, output, bom=bom, stream=sys.stdout)
+    for note in getattr(store, "notes", ()):
+        click.echo(f"warning: {note}", err=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .. import FengongError
-from ..server import DEFAULT_LIMIT, DEFAULT_TIMEOUT, GraphSource, make_server
+from ..server import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_LIMIT, MAX_TIMEOUT, GraphSource, make_server
 
 __all__ = ["serve", "graph_source"]
 
@@ -39,20 +39,32 @@ def graph_source(graphs: tuple[str, ...], store_dir: str | None) -> GraphSource:
     return GraphSource(nquads=bundled_dataset())
 
 
+def _check_timeout(ctx, param, value: float) -> float:
+    """``--timeout``: a finite number of seconds, more than 0 and at most MAX_TIMEOUT."""
+    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan and inf, which FloatRange lets through
+        raise click.BadParameter(f"{value:g} is not a number of seconds more than 0 and at most {MAX_TIMEOUT:g}")
+    return value
+
+
 @click.command()
 @click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
               help="RDF file(s) to serve (default: out/plan.trig, else the bundled plan).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help="On-disk store written by `fengong build --store` (opened read-only; best for big graphs).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 exposes it to the network).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on, IPv4 or IPv6 (::1); 0.0.0.0 or :: exposes it to the network.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
-@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=int, help="Most rows (or triples) returned; the rest are dropped and a header says so.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=float, callback=_check_timeout,
+              help=f"Seconds a query may run before it is stopped (at most {MAX_TIMEOUT:g}).")
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help="Most rows (or triples) returned; the rest are dropped and a header says so.")
 @click.option("--site", type=click.Path(file_okay=False), help="Directory served as the site (default: out/ when it exists).")
 @click.option("--workers", default=min(2, os.cpu_count() or 1), show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each holds the graph).")
+@click.option("--cors", is_flag=True,
+              help="Let web pages on any origin query /sparql (browser clients such as YASGUI); still read-only.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
-def serve(graphs, store_dir, host, port, timeout, limit, site, workers, quiet):
+def serve(graphs, store_dir, host, port, timeout, limit, site, workers, cors, quiet):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, and the built site at /.
 
     \b
@@ -61,7 +73,7 @@ def serve(graphs, store_dir, host, port, timeout, limit, site, workers, quiet):
     source = graph_source(graphs, store_dir)
     if site is None and Path("out").is_dir():
         site = "out"
-    server = make_server(source, host, port, site, timeout, limit, workers, quiet)
+    server = make_server(source, host, port, site, timeout, limit, workers, quiet, cors)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -70,7 +82,8 @@ def serve(graphs, store_dir, host, port, timeout, limit, site, workers, quiet):
     try:
         click.echo(
             f"fengong: serving {source.describe()} ({server.pool.triples} triples)\n"
-            f"  SPARQL endpoint {server.url}/sparql (read-only, {timeout:g} s / {limit} rows per query)\n"
+            f"  SPARQL endpoint {server.url}/sparql (read-only, {timeout:g} s / {limit} rows per query"
+            + (", CORS open to any origin)\n" if cors else ")\n")
             + (f"  site {server.url}/ from {site}/\n" if site else "")
             + "  Ctrl-C to stop",
             err=True,
