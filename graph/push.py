@@ -83,7 +83,7 @@ import pyoxigraph as ox
 from . import FengongError
 from .commands import MAX_SECONDS
 from .model import ONTOLOGY_GRAPH, SHARED_GRAPH
-from .transport import TransportError, exchange, shown
+from .transport import TransportError, TransportUnreached, exchange, shown
 from .vocab import PREFIXES
 
 __all__ = ["Endpoints", "endpoints", "push", "action", "PushResult", "PushInterrupted", "local_graphs",
@@ -255,6 +255,8 @@ def _request(method: str, url: str, body: bytes | None, content_type: str | None
     headers = {"Content-Type": content_type} if content_type else {}
     try:
         answer = exchange(method, url, body, headers, timeout)
+    except TransportUnreached as exc:  # nothing was sent
+        raise FengongError(f"{what}: {_reason(str(exc), url)}") from None
     except TransportError as exc:
         reason = _reason(str(exc), url)
         raise _NoAnswer(f"{what}: {reason}", reason) from None

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from . import FengongError
 
-__all__ = ["Answer", "TransportError", "TransportTimeout", "exchange", "shown", "USER_AGENT"]
+__all__ = ["Answer", "TransportError", "TransportTimeout", "TransportUnreached", "exchange", "shown", "USER_AGENT"]
 
 USER_AGENT = "fengong (SPARQL 1.1 Protocol client)"
 _CHUNK = 1 << 16
@@ -37,6 +37,10 @@ class TransportError(FengongError):
 
 class TransportTimeout(TransportError):
     """The exchange did not finish within its time."""
+
+
+class TransportUnreached(TransportError):
+    """No connection could be opened: nothing of the request was sent."""
 
 
 @dataclass
@@ -95,8 +99,9 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
     """Send one request and read the whole answer within *timeout* seconds.
 
     Any status comes back as an :class:`Answer` (the caller knows what a 4xx means to it);
-    :class:`TransportTimeout` when time runs out, :class:`TransportError` when the server
-    cannot be reached or the exchange breaks off.
+    :class:`TransportUnreached` when no connection opens (nothing was sent),
+    :class:`TransportTimeout` when time runs out, :class:`TransportError` when the
+    exchange breaks off.
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -116,9 +121,15 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
             raise socket.timeout
         return remaining
 
-    conn = None
+    conn, target = _connection(parts, timeout)
     try:
-        conn, target = _connection(parts, timeout)
+        conn.connect()
+    except OSError as exc:
+        conn.close()
+        if isinstance(exc, (socket.timeout, TimeoutError)):
+            raise TransportUnreached(f"{shown(url)}: cannot connect (no answer within {timeout:g} s)") from None
+        raise TransportUnreached(f"{shown(url)}: cannot connect ({exc.strerror or exc})") from None
+    try:
         conn.request(method, target, body=body, headers=sent)
         sock = conn.sock  # the response may take it from the connection (Connection: close)
         sock.settimeout(left())
@@ -137,7 +148,6 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
         raise TransportError(f"{shown(url)}: the exchange broke off ({type(exc).__name__}: {exc})") from None
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        raise TransportError(f"{shown(url)}: cannot connect ({reason})") from None
+        raise TransportError(f"{shown(url)}: the exchange broke off ({reason})") from None
     finally:
-        if conn is not None:
-            conn.close()
+        conn.close()

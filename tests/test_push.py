@@ -538,3 +538,14 @@ def test_endpoint_layouts():
     for url in ("http://h:7878/query", "http://h:3030/ds/sparql", "http://h:7200/repositories/plans", "http://h:8890/sparql"):
         given = endpoints(url, gsp="http://h/other/gsp", update="http://h/other/update")
         assert (given.gsp, given.update) == ("http://h/other/gsp", "http://h/other/update"), url
+
+
+def test_an_update_endpoint_that_cannot_be_reached_leaves_the_graphs_unchanged(oxigraph):
+    # No connection opened, so the update was never sent: "unchanged" is sure, not "may have".
+    dead = f"http://127.0.0.1:{free_port()}/update"
+    with pytest.raises(FengongError) as info:
+        push(f"{oxigraph}/query", update=dead)
+    message = str(info.value)
+    assert message.startswith("push failed, the server's graphs are unchanged") and "cannot connect" in message
+    assert "may have" not in message
+    assert graph_counts(oxigraph) == {}  # the staged graphs were deleted
