@@ -49,6 +49,7 @@ the computed thresholds and the rule texts travel with the result
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
 import functools
 import math
@@ -615,13 +616,20 @@ def _task_details(store: Store, tasks: list[str]) -> tuple[dict[str, dict], dict
         details_q, order_q = _EMBEDDED["details"].format(values=values), _EMBEDDED["order"].format(values=values)
     else:
         details_q, order_q = _A_DETAILS, _LEAD_ORDER
+    if isinstance(store, OxigraphStore):
+        # Oxigraph answers without holding the GIL: the lead order is read beside the details.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            later = pool.submit(_rows, store, order_q)
+            detail_rows, order_rows = _rows(store, details_q), later.result()
+    else:
+        detail_rows, order_rows = _rows(store, details_q), _rows(store, order_q)
     wanted = set(tasks)
     details = {}
-    for t, number, label, plan, sub in _rows(store, details_q):
+    for t, number, label, plan, sub in detail_rows:
         if t in wanted:
             details[t] = {"number": int(number), "label": label, "plan": plan, "sub_number": int(sub) if sub is not None else None}
     order = {}
-    for a, t, pos in _rows(store, order_q):
+    for a, t, pos in order_rows:
         if t in wanted:
             order[(a, t)] = int(pos)
     return details, order
