@@ -451,6 +451,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _clean(value):
+    """A cell's value made safe: text without what XML cannot hold, formula starts neutralised."""
     if isinstance(value, str):
         return neutralise(_ILLEGAL.sub("", value))
     return value
@@ -472,6 +473,7 @@ class _Book:
         self._formats: dict[tuple, object] = {}
 
     def format(self, **props):
+        """The cell format with *props* (XlsxWriter names), made once."""
         key = tuple(sorted(props.items()))
         if key not in self._formats:
             self._formats[key] = self.wb.add_format(props)
@@ -492,10 +494,12 @@ class _Book:
 
 
 def _write_row(ws, row: int, values, col: int = 0, fmt=None) -> None:
+    """*values* written from (*row*, *col*) on, text made safe (:func:`_clean`)."""
     ws.write_row(row, col, [_clean(v) for v in values], fmt)
 
 
 def _fit_columns(ws, texts_per_column, minimum=None, maximum: int = 60) -> None:
+    """Each column as wide as its widest text (display cells), at least *minimum*, at most *maximum*."""
     for k, texts in enumerate(texts_per_column):
         width = max((display_width(str(t)) for t in texts), default=4) + 2
         if minimum and k < len(minimum):

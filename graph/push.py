@@ -81,9 +81,8 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import FengongError
-from .commands import MAX_SECONDS
 from .model import ONTOLOGY_GRAPH, SHARED_GRAPH
-from .transport import TransportError, TransportUnreached, exchange, shown
+from .transport import MAX_SECONDS, TransportError, TransportUnreached, exchange, shown
 from .vocab import PREFIXES
 
 __all__ = ["Endpoints", "endpoints", "push", "action", "PushResult", "PushInterrupted", "local_graphs",
@@ -125,7 +124,11 @@ def endpoints(url: str, gsp: str | None = None, update: str | None = None) -> En
     the root itself, is Oxigraph's: ``/store`` and ``/update``. One below a dataset
     (``/ds/sparql``, ``/ds/query``, ``/ds``) is Fuseki's: ``/ds/data`` and ``/ds/update``.
     """
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError as exc:  # also a broken [IPv6] host
+        raise FengongError(f"{shown(url)}: not a usable endpoint URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise FengongError(f"{shown(url)}: not an http(s) endpoint URL")
     segments = [s for s in parts.path.split("/") if s]
@@ -236,6 +239,7 @@ class _Refused(FengongError):
 
 
 def _label(name: str) -> str:
+    """A graph as messages name it."""
     return "the default graph" if name == "" else f"<{name}>"
 
 
@@ -377,15 +381,15 @@ def _move(ends: Endpoints, staged: list[tuple[str, str, str]], where: str, timeo
     try:
         _request("POST", ends.update, form, _FORM, timeout, where, step)
     except _NoAnswer as exc:
-        _cleanup(ends, staged, timeout)
+        # No clean-up: a DELETE could overtake the update still on its way, and a MOVE from a
+        # graph that is gone may empty its target on some servers.
         raise FengongError(f"push may have been applied: {where}: {step}: the final update was sent but no "
-                           f"answer came ({exc.reason}): {check}") from None
+                           f"answer came ({exc.reason}): {check}; {_left(staged)}") from None
     except FengongError as exc:
         _cleanup(ends, staged, timeout)
         raise FengongError(f"push failed, the server's graphs are unchanged: {exc}{_hint(exc, derived, '--update')}") from None
     except KeyboardInterrupt:
-        _cleanup(ends, staged, timeout)
-        raise PushInterrupted(f"the final update was sent but no answer came: {check}") from None
+        raise PushInterrupted(f"the final update was sent but no answer came: {check}; {_left(staged)}") from None
 
 
 def _verify(ends: Endpoints, expected: dict[str, int], where: str, timeout: float) -> None:
@@ -419,6 +423,13 @@ def _verify(ends: Endpoints, expected: dict[str, int], where: str, timeout: floa
                            f"({shown(ends.gsp)}, {shown(ends.update)})?")
 
 
+def _left(staged: list[tuple[str, str, str]]) -> str:
+    """What a push whose final update went unanswered may have left behind."""
+    first = staged[0][0]
+    return (f"if it did not, its {len(staged)} staging graphs ({first[:first.rindex(':') + 1]}1 …) are still "
+            "there: DROP GRAPH each, or push again")
+
+
 def _cleanup(ends: Endpoints, staged: list[tuple[str, str, str]], timeout: float) -> None:
     """Delete staging graphs after a failure (best effort: the server may be gone, and after a
     move there is nothing left to delete). A second Ctrl-C stops it, so that the message saying
@@ -427,7 +438,9 @@ def _cleanup(ends: Endpoints, staged: list[tuple[str, str, str]], timeout: float
         for staging, _, _ in staged:
             try:
                 _request("DELETE", _graph_param(ends.gsp, staging), None, None, min(timeout, 10.0), "", "cleaning up")
+            except _Refused:
+                pass  # not there (never staged, or moved already)
             except FengongError:
-                pass
+                break  # the server does not answer: each of the rest would wait as long
     except KeyboardInterrupt:
         pass

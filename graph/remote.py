@@ -68,13 +68,13 @@ _PN = _PN_U + r"\-0-9\u00b7\u0300-\u036f\u203f\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _LOCAL = f"(?:[{_PN_U}:0-9]|{_PLX})(?:(?:[{_PN}.:]|{_PLX})*(?:[{_PN}:]|{_PLX}))?"
 _TOKEN = re.compile(
-    r"(?P<skip>\s+|#[^\n\r]*"  # white space, a comment
-    r'|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'  # strings
+    r"(?P<skip>\s+|#[^\n\r]*)"  # white space, a comment
+    r'|(?P<text>"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""'  # strings
     r"|'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\[^\n\r])*"'
     r"|'(?:[^'\\\n\r]|\\[^\n\r])*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # an IRI
-    f"|:(?:{_LOCAL})?)"  # a prefixed name with the empty prefix
+    r'|<[^<>"{}|^`\\\x00-\x20]*>)'  # an IRI
+    f"|(?P<name>:(?:{_LOCAL})?)"  # a prefixed name with the empty prefix
     f"|(?P<var>[?$][{_PN_U}0-9][{_PN_U}0-9\u00b7\u0300-\u036f\u203f\u2040]*)"
     # A prefix, or keywords: which one is told by what follows (a prefix cannot end in ".").
     f"|(?P<run>[{_PN_BASE}][{_PN}.]*)"
@@ -99,30 +99,51 @@ def _tokens(query: str):
     >>> [t for _, t in _tokens('ASK { ?s ex:o#(" } ')]  # "#" ends a name and starts a comment
     ['ASK', '{', '?s']
     """
+    for i, kind, text in _pieces(query):
+        if kind == "run":
+            # Keywords, each once: the run is read once whatever its length (a prefix tried at
+            # every letter of "a.a.a.…" took quadratic time).
+            for w in _WORD.finditer(text):
+                yield i + w.start(), w.group().upper()
+        elif kind == "var":
+            yield i, "?" + text[1:]
+        elif kind == "brace":
+            yield i, text
+
+
+def _pieces(query: str):
+    """(position, kind, text) for the pieces of *query* but its white space and comments:
+    ``text`` (strings, IRIs), ``name`` (prefixed names), ``var``, ``run`` (keywords, perhaps
+    several joined by dots), ``brace``, or ``char`` (anything else, one character)."""
     i, n = 0, len(query)
     match = _TOKEN.match
     while i < n:
         m = match(query, i)
         if m is None:
+            yield i, "char", query[i]
             i += 1
             continue
-        kind = m.lastgroup
-        if kind == "run":
-            end = m.end()
-            if end < n and query[end] == ":" and query[end - 1] != ".":
-                # A prefixed name: skip its local part too.
-                local = _LOCAL_NAME.match(query, end + 1)
-                i = local.end() if local else end + 1
-                continue
-            # Keywords, each once: the run is read once whatever its length (a prefix tried at
-            # every letter of "a.a.a.…" took quadratic time).
-            for w in _WORD.finditer(m.group()):
-                yield i + w.start(), w.group().upper()
-        elif kind == "var":
-            yield i, "?" + m.group()[1:]
-        elif kind == "brace":
-            yield i, m.group()
-        i = m.end()
+        kind, end = m.lastgroup, m.end()
+        if kind == "run" and end < n and query[end] == ":" and query[end - 1] != ".":
+            local = _LOCAL_NAME.match(query, end + 1)  # a prefixed name: its local part too
+            kind, end = "name", (local.end() if local else end + 1)
+        if kind != "skip":
+            yield i, kind, query[i:end]
+        i = end
+
+
+def _mentions_service(query: str) -> bool:
+    """Whether "service" (any case) is in the query outside its strings, IRIs and comments.
+
+    Oxigraph reads a keyword with no break after it (``SERVICESILENT<…>``, ``SERVICEex:x``,
+    ``SERVICE:x``), so the grammar's tokens alone cannot find the clause: any name or word
+    holding the letters counts. That refuses a prefixed name such as ``ex:service`` too;
+    the IRI written in full (``<…/service>``) passes.
+
+    >>> _mentions_service("SELECT * { SERVICESILENT<http://h/> { } }"), _mentions_service('ASK { ?s ?p "service" }')
+    (True, False)
+    """
+    return any(kind in ("run", "name") and "service" in text.lower() for _, kind, text in _pieces(query))
 
 
 def _unescaped(query: str) -> str:
@@ -184,7 +205,7 @@ def query_shape(query: str) -> QueryShape:
             dataset = True
         elif depth == 0 and form is None and tok in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             form = tok
-    return QueryShape(form, update, service, dataset)
+    return QueryShape(form, update, service or _mentions_service(query), dataset)
 
 
 def outer_group_start(query: str) -> int:
@@ -346,7 +367,15 @@ class RemoteStore(Store):
             return []
         if self._default_graphs is None:
             filled = self.union == "auto" and self._raw("ASK { ?s ?p ?o }", [], timeout).boolean
-            graphs = self._named_graphs(timeout)
+            try:
+                graphs = self._named_graphs(timeout)
+            except FengongError as exc:
+                if not filled:
+                    raise
+                # A big public endpoint may not list its graphs in time: its default graph it is.
+                self._default_graphs = []
+                self._note(f"{shown(self.endpoint)}: could not list its named graphs ({exc}); read its default graph")
+                return []
             self._default_graphs = graphs
             if filled and graphs:
                 if self._default_holds_named(graphs, timeout):
@@ -358,6 +387,7 @@ class RemoteStore(Store):
         return [("default-graph-uri", g) for g in self._default_graphs]
 
     def _named_graphs(self, timeout: float | None = None) -> list[str]:
+        """The endpoint's named graphs (those holding statements), sorted."""
         rows = self._raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", [], timeout).rows
         return [r[0].value for r in rows if r[0] is not None]
 

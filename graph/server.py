@@ -208,6 +208,7 @@ def pick_format(kind: str, accept: str | None, param: str | None) -> str | None:
 
 
 def _not_acceptable(kind: str) -> Answer:
+    """The 406 answer for a result of *kind* that no acceptable format can hold, listing those offered."""
     offered = ", ".join(MEDIA_TYPES[f] for f in _KIND_FORMATS[kind])
     what = "SELECT/ASK" if kind == "solutions" else "CONSTRUCT/DESCRIBE"
     return Answer(406, "text/plain; charset=utf-8", f"not acceptable: {what} results are offered as {offered} (Accept header or format=)\n".encode("utf-8"), {"Vary": "Accept"})
@@ -742,6 +743,7 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _read_chunked(self) -> bytes | None:
+        """A chunked request body, or None once an error was answered (too big, malformed)."""
         body = bytearray()
         while True:
             m = _CHUNK_SIZE.fullmatch(self.rfile.readline(1024))
@@ -782,6 +784,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _allowed(path: str) -> str:
+        """The methods *path* answers, for an ``Allow`` header."""
         return "GET, HEAD, POST, OPTIONS" if path in ("/sparql", "*") else "GET, HEAD, OPTIONS"
 
     def _refuse_write(self) -> None:
@@ -803,6 +806,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET  # _send and _send_file leave the body out
 
     def do_OPTIONS(self) -> None:
+        """204 with the allowed methods (and, with ``--cors``, the preflight headers)."""
         if self._read_body() is None:
             return
         path = "*" if self.path == "*" else self._route()[0]
@@ -867,7 +871,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Answer.error(403, "SPARQL Update is not allowed: this endpoint is read-only"))
             return
         if shape.service:
-            self._send(Answer.error(403, "SERVICE (federated query) is not allowed on this endpoint"))
+            self._send(Answer.error(403, "SERVICE (federated query) is not allowed on this endpoint; a prefixed name holding "
+                                             "'service' counts as one: write that IRI in full (<…>)"))
             return
         accept, fmt = self.headers.get("Accept"), (params.get("format") or [None])[0]
         kind = _FORMS.get(shape.form or "")

@@ -153,8 +153,9 @@ def test_user_errors_exit_2_with_one_line(capsys, tmp_path):
     code, _, err = run_main(capsys, ["query", "agency-workload", "-f", "json", "--bom"])
     assert code == 2 and "--bom is for csv and tsv" in err
 
-    code, _, err = run_main(capsys, ["query", "plans", "--endpoint", "http://127.0.0.1:9/query", "--graph", "plan.trig"])
-    assert code == 2 and "give it without --graph, --store or --engine" in err
+    for other in (["--graph", "plan.trig"], ["--store", "memory"], ["--store", "some/dir"]):
+        code, _, err = run_main(capsys, ["query", "plans", "--endpoint", "http://127.0.0.1:9/query", *other])
+        assert code == 2 and "give it without --graph, --store or --engine" in err, other
 
     for bad in ("inf", "nan", "-1", "1e300", "soon"):
         code, _, err = run_main(capsys, ["query", "plans", "--timeout", bad])

@@ -14,10 +14,10 @@ import math
 
 import click
 
+from ..transport import MAX_SECONDS
+
 __all__ = ["Seconds", "MAX_SECONDS"]
 
-#: The longest time limit an option takes: a week (timers overflow far above it).
-MAX_SECONDS = 7 * 24 * 3600.0
 
 
 class Seconds(click.ParamType):

@@ -136,7 +136,7 @@ def query(query_ref, expression, params, fmt, bom, output, graphs, store_opt, en
 
     from ..store import open_store
 
-    if endpoint and (graphs or store_dir or engine):
+    if endpoint and (graphs or store_opt or engine):
         raise FengongError("--endpoint reads a remote graph: give it without --graph, --store or --engine")
     store = open_store(list(graphs) or None, store_dir=store_dir, engine=engine_name, endpoint=endpoint)
     result = run_query(store, info, values, timeout=timeout or None)
