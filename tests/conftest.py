@@ -82,3 +82,20 @@ def ctrl_c_restored():
     (Python then installs no Ctrl-C handler): tests that send SIGINT to a child use it so
     that they also hold when the suite runs as such a job."""
     return _ctrl_c_default
+
+
+@pytest.fixture
+def run_main(capsys):
+    """Run the console entry point in this process: ``run_main(args)`` gives (exit code, stdout, stderr)."""
+    from fengong.cli import main
+
+    def run(args):
+        code = 0
+        try:
+            main(args)
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

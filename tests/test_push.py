@@ -29,7 +29,6 @@ import pytest
 import fengong.push as push_module
 from fengong import FengongError
 from fengong.build import bundled_dataset
-from fengong.cli import main
 from fengong.push import STAGING_PREFIX, Endpoints, PushInterrupted, endpoints, push
 from fengong.transport import MAX_SECONDS
 from fengong.querylib import list_queries, run_query
@@ -372,7 +371,7 @@ def test_a_lost_update_answer_says_the_server_may_have_applied_it(oxigraph, prox
 
 @pytest.mark.parametrize("method, state", [("PUT", "the server's graphs are unchanged"),
                                            ("POST", "the final update was sent but no answer came: the server may have applied it")])
-def test_ctrl_c_says_what_the_server_was_left_with(oxigraph, monkeypatch, capsys, method, state):
+def test_ctrl_c_says_what_the_server_was_left_with(oxigraph, monkeypatch, run_main, method, state):
     real = push_module.exchange
 
     def interrupted(verb, url, *args, **kwargs):
@@ -388,7 +387,7 @@ def test_ctrl_c_says_what_the_server_was_left_with(oxigraph, monkeypatch, capsys
         assert left == {}  # nothing moved, and the staging graphs deleted
     else:  # the update may be on its way: its staging graphs are left alone
         assert left and all(g.startswith(STAGING_PREFIX) for g in left)
-    code, _, err = run_main(capsys, ["push", "-q", "--endpoint", f"{oxigraph}/query"])
+    code, _, err = run_main(["push", "-q", "--endpoint", f"{oxigraph}/query"])
     expected = f"fengong: interrupted; {state}"
     if method == "POST":
         expected += f"; check with fengong query --endpoint {oxigraph}/query; if it did not, its "
@@ -419,17 +418,6 @@ def test_failure_messages_name_the_given_url_and_graph_not_a_staging_url(oxigrap
     assert message.startswith(f"push failed, the server's graphs are unchanged: {base}/query: "
                               + step.format(graph=second, base=base))
     assert "s3cret" not in message and "staging" not in message and "%3A" not in message
-
-
-def run_main(capsys, args):
-    """Run the console entry point in this process; return (exit code, stdout, stderr)."""
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_cli(*args, cwd=None):
@@ -507,16 +495,16 @@ def test_a_web_page_answering_200_is_not_a_successful_push(built_dir):
 
 
 @pytest.mark.parametrize("bad", ["-1", "nan", "inf", "1e9", "soon"])
-def test_a_bad_timeout_is_refused_in_one_line(capsys, bad):
-    code, _, err = run_main(capsys, ["push", "--endpoint", "http://127.0.0.1:9/query", "--timeout", bad])
+def test_a_bad_timeout_is_refused_in_one_line(run_main, bad):
+    code, _, err = run_main(["push", "--endpoint", "http://127.0.0.1:9/query", "--timeout", bad])
     assert code == 2 and "Invalid value for '--timeout'" in err and "Traceback" not in err
 
 
-def test_timeout_0_means_no_limit(oxigraph, capsys, monkeypatch):
+def test_timeout_0_means_no_limit(oxigraph, run_main, monkeypatch):
     limits = []
     real = push_module.exchange
     monkeypatch.setattr(push_module, "exchange", lambda *a, **k: limits.append(a[4]) or real(*a, **k))
-    code, _, err = run_main(capsys, ["push", "-q", "--endpoint", f"{oxigraph}/query", "--timeout", "0"])
+    code, _, err = run_main(["push", "-q", "--endpoint", f"{oxigraph}/query", "--timeout", "0"])
     assert code == 0, err
     assert graph_counts(oxigraph) == local_counts()
     assert limits and set(limits) <= {MAX_SECONDS, min(MAX_SECONDS, 10.0)}  # the longest there is (clean-up: 10 s)

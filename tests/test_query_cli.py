@@ -11,7 +11,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from fengong.cli import cli, main
+from fengong.cli import cli
 
 
 @pytest.fixture(autouse=True)
@@ -19,17 +19,6 @@ def _elsewhere(tmp_path, monkeypatch):
     # With no graph option the command reads out/plan.trig if the working directory has one:
     # run where there is none, so the bundled plan is what gets queried.
     monkeypatch.chdir(tmp_path)
-
-
-def run_main(capsys, args):
-    """Run the console entry point; return (exit code, stdout, stderr)."""
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def invoke(runner, args, **kwargs):
@@ -131,38 +120,38 @@ def test_show_prints_the_query(runner):
     assert out.startswith("# title: Deliverables due in or before a year") and "FILTER(?dueYear <= ?year)" in out
 
 
-def test_user_errors_exit_2_with_one_line(capsys, tmp_path):
-    code, _, err = run_main(capsys, ["query", "agency-workloads"])
+def test_user_errors_exit_2_with_one_line(run_main, tmp_path):
+    code, _, err = run_main(["query", "agency-workloads"])
     assert code == 2 and "did you mean agency-workload" in err and len(err.splitlines()) == 1
 
-    code, _, err = run_main(capsys, ["query", "agency-tasks"])
+    code, _, err = run_main(["query", "agency-tasks"])
     assert code == 2 and "missing parameter 'agency'" in err and "--param agency=VALUE" in err
 
-    code, _, err = run_main(capsys, ["query", "deliverables-due-by", "-p", "year=明年"])
+    code, _, err = run_main(["query", "deliverables-due-by", "-p", "year=明年"])
     assert code == 2 and "parameter 'year' must be an integer" in err
 
-    code, _, err = run_main(capsys, ["query", "plans", "-p", "agency"])
+    code, _, err = run_main(["query", "plans", "-p", "agency"])
     assert code == 2 and "use NAME=VALUE" in err
 
-    code, _, err = run_main(capsys, ["query", "plans", "-e", "ASK {}"])
+    code, _, err = run_main(["query", "plans", "-e", "ASK {}"])
     assert code == 2 and "not both" in err
 
-    code, _, err = run_main(capsys, ["query", "plans", "--store", "memory", "--engine", "oxigraph"])
+    code, _, err = run_main(["query", "plans", "--store", "memory", "--engine", "oxigraph"])
     assert code == 2 and "disagree" in err
 
-    code, _, err = run_main(capsys, ["query", "agency-workload", "-f", "json", "--bom"])
+    code, _, err = run_main(["query", "agency-workload", "-f", "json", "--bom"])
     assert code == 2 and "--bom is for csv and tsv" in err
 
     for other in (["--graph", "plan.trig"], ["--store", "memory"], ["--store", "some/dir"]):
-        code, _, err = run_main(capsys, ["query", "plans", "--endpoint", "http://127.0.0.1:9/query", *other])
+        code, _, err = run_main(["query", "plans", "--endpoint", "http://127.0.0.1:9/query", *other])
         assert code == 2 and "give it without --graph, --store or --engine" in err, other
 
     for bad in ("inf", "nan", "-1", "1e300", "soon"):
-        code, _, err = run_main(capsys, ["query", "plans", "--timeout", bad])
+        code, _, err = run_main(["query", "plans", "--timeout", bad])
         assert code == 2 and "--timeout" in err and "Traceback" not in err, bad
 
 
-def test_an_endpoint_s_warnings_reach_stderr(capsys):
+def test_an_endpoint_s_warnings_reach_stderr(run_main):
     import threading
 
     from fengong.build import bundled_dataset
@@ -171,7 +160,7 @@ def test_an_endpoint_s_warnings_reach_stderr(capsys):
     srv = make_server(GraphSource(nquads=bundled_dataset()), port=0, limit=3, workers=1, quiet=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
-        code, out, err = run_main(capsys, ["query", "-e", "SELECT ?s WHERE { ?s ?p ?o }", "-f", "csv",
+        code, out, err = run_main(["query", "-e", "SELECT ?s WHERE { ?s ?p ?o }", "-f", "csv",
                                            "--endpoint", f"{srv.url}/sparql"])
     finally:
         srv.shutdown()
@@ -181,8 +170,8 @@ def test_an_endpoint_s_warnings_reach_stderr(capsys):
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "memory"])
-def test_malformed_query_exit_2_with_position(capsys, engine):
-    code, out, err = run_main(capsys, ["query", "--engine", engine, "-e", "SELECT ?x\nWHERE {\n  ?x fg:leads ?y ?z .\n}"])
+def test_malformed_query_exit_2_with_position(run_main, engine):
+    code, out, err = run_main(["query", "--engine", engine, "-e", "SELECT ?x\nWHERE {\n  ?x fg:leads ?y ?z .\n}"])
     assert code == 2 and out == ""
     assert err.startswith("fengong: error: -e: invalid SPARQL at line 3, column 18 (near '?z .')")
     assert len(err.splitlines()) == 1
