@@ -21,12 +21,14 @@ __all__ = ["Seconds", "MAX_SECONDS"]
 
 
 class Seconds(click.ParamType):
-    """A time limit in seconds: finite, above zero (or zero, meaning none, when *allow_zero*)."""
+    """A time limit in seconds: finite, above zero (or zero, meaning none, when *allow_zero*),
+    at most *maximum*."""
 
     name = "seconds"
 
-    def __init__(self, allow_zero: bool = False):
+    def __init__(self, allow_zero: bool = False, maximum: float = MAX_SECONDS):
         self.allow_zero = allow_zero
+        self.maximum = maximum
 
     def convert(self, value, param, ctx):
         try:
@@ -34,6 +36,6 @@ class Seconds(click.ParamType):
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
         low = "0 or more" if self.allow_zero else "more than 0"
-        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.allow_zero) or seconds > MAX_SECONDS:
-            self.fail(f"{value!r}: give a number of seconds, {low} and at most {MAX_SECONDS:g}", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.allow_zero) or seconds > self.maximum:
+            self.fail(f"{value!r}: give a number of seconds, {low} and at most {self.maximum:g}", param, ctx)
         return seconds

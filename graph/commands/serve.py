@@ -15,6 +15,7 @@ import click
 
 from .. import FengongError
 from ..server import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_LIMIT, MAX_TIMEOUT, GraphSource, make_server
+from . import Seconds
 
 __all__ = ["serve", "graph_source"]
 
@@ -39,13 +40,6 @@ def graph_source(graphs: tuple[str, ...], store_dir: str | None) -> GraphSource:
     return GraphSource(nquads=bundled_dataset())
 
 
-def _check_timeout(ctx, param, value: float) -> float:
-    """``--timeout``: a finite number of seconds, more than 0 and at most MAX_TIMEOUT."""
-    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan and inf, which FloatRange lets through
-        raise click.BadParameter(f"{value:g} is not a number of seconds more than 0 and at most {MAX_TIMEOUT:g}")
-    return value
-
-
 @click.command()
 @click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
               help="RDF file(s) to serve (default: out/plan.trig, else the bundled plan).")
@@ -54,7 +48,7 @@ def _check_timeout(ctx, param, value: float) -> float:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on, IPv4 or IPv6 (::1); 0.0.0.0 or :: exposes it to the network.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=float, callback=_check_timeout,
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=Seconds(maximum=MAX_TIMEOUT), metavar="SECONDS",
               help=f"Seconds a query may run before it is stopped (at most {MAX_TIMEOUT:g}).")
 @click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(1, MAX_LIMIT),
               help="Most rows (or triples) returned; the rest are dropped and a header says so.")
