@@ -368,19 +368,23 @@ class Answer:
 
 
 def run_query(store, request: dict, limit: int) -> Answer:
-    """Run one query against *store* (in a worker) and serialise its results."""
+    """Run one query against *store* (in a worker) and serialise its results.
+
+    *request* holds the query, the Accept header or ``format``, the dataset parameters and
+    ``dataset`` (whether the text names its own with FROM, as the handler read it; without
+    it the text is scanned here)."""
     import pyoxigraph as ox
 
     from .remote import query_shape
     from .vocab import PREFIXES
 
     text = request["query"]
-    shape = query_shape(text)
+    dataset = request["dataset"] if "dataset" in request else query_shape(text).dataset
     kwargs: dict = {"prefixes": dict(PREFIXES)}
     try:
         if request.get("default_graphs"):
             kwargs["default_graph"] = _graph_iris("default-graph-uri", request["default_graphs"])
-        elif not shape.dataset:
+        elif not dataset:
             kwargs["use_default_graph_as_union"] = True
         if request.get("named_graphs"):
             kwargs["named_graphs"] = _graph_iris("named-graph-uri", request["named_graphs"])
@@ -885,6 +889,7 @@ class _Handler(BaseHTTPRequestHandler):
             "format": fmt,
             "default_graphs": params.get("default-graph-uri") or [],
             "named_graphs": params.get("named-graph-uri") or [],
+            "dataset": shape.dataset,  # read here already: the worker need not scan the text again
         }
         answer = self.server.pool.run(request)
         answer.headers.setdefault("Vary", "Accept")
