@@ -184,14 +184,15 @@ def query_shape(query: str) -> QueryShape:
     >>> query_shape("PREFIX : <http://x/> DELETE WHERE { ?s :p ?o }").update
     True
     """
-    form, update, service, dataset = None, False, False, False
+    form, update, dataset = None, False, False
+    service = _mentions_service(query)  # a SERVICE keyword among them
     depth = 0
     unescaped = _unescaped(query)
     if unescaped != query:
         # Read with its escapes replaced too: an engine that replaces them first must not
         # find a SERVICE or an update that the reading of the text as written hides.
         again = query_shape(unescaped)
-        update, service = again.update, again.service
+        update, service = again.update, service or again.service
     for _, tok in _tokens(query):
         if tok == "{":
             depth += 1
@@ -199,13 +200,11 @@ def query_shape(query: str) -> QueryShape:
             depth -= 1
         elif tok in UPDATE_KEYWORDS:
             update = True
-        elif tok == "SERVICE":
-            service = True
         elif depth == 0 and tok == "FROM":
             dataset = True
         elif depth == 0 and form is None and tok in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             form = tok
-    return QueryShape(form, update, service or _mentions_service(query), dataset)
+    return QueryShape(form, update, service, dataset)
 
 
 def outer_group_start(query: str) -> int:
