@@ -268,8 +268,8 @@ def _request(method: str, url: str, body: bytes | None, content_type: str | None
         detail = answer.first_line(200)
         moved = answer.header("Location") if answer.status < 400 else ""
         raise _Refused(f"{what}: HTTP {answer.status} {answer.reason}"
-                       + (f" ({detail})" if detail and not moved else "") + (f": moved to {shown(moved)}" if moved else ""),
-                       answer.status)
+                       + (f" ({detail})" if detail and not moved else "") + (f": moved to {shown(moved)}" if moved else "")
+                       + answer.refusal(url), answer.status)
 
 
 def _hint(exc: FengongError, derived: bool, option: str) -> str:

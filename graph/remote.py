@@ -353,7 +353,7 @@ class RemoteStore(Store):
                 raise QuerySyntaxError(f"{where}: query rejected (HTTP 400: {message})")
             if answer.status in (408, 503, 504) and "time" in message.lower():
                 raise QueryTimeout(f"{where}: query timed out (HTTP {answer.status}: {message})")
-            raise FengongError(f"{where}: HTTP {answer.status} {answer.reason} ({message})")
+            raise FengongError(f"{where}: HTTP {answer.status} {answer.reason} ({message}){answer.refusal(self.endpoint)}")
         truncated = answer.header("Fengong-Truncated")
         if truncated.startswith("true"):
             limit = truncated.partition("limit=")[2]

@@ -2,7 +2,11 @@
 taken from the URL, redirects reported rather than followed.
 
 ``--endpoint http://user:secret@host:3030/ds/sparql`` sends ``user``/``secret`` as HTTP
-Basic authentication and never shows the password: every message names the URL as
+Basic authentication (Fuseki, GraphDB) or, when the server answers 401 with a Digest
+challenge (Virtuoso's ``-auth`` endpoints), as Digest authentication (RFC 7616: MD5 or
+SHA-256, ``qop=auth``), which that server is then sent from the start for the rest of the
+process (the first request still carries Basic, readable on the way over plain http: use
+https where that matters). The password is never shown: every message names the URL as
 :func:`shown` writes it. *timeout* bounds the exchange as a whole, so a server that
 answers a byte at a time cannot hold a command past it. Proxies named by the usual
 environment variables (``http_proxy``, ``https_proxy``, ``no_proxy``) are used as
@@ -15,7 +19,9 @@ environment variables (``http_proxy``, ``https_proxy``, ``no_proxy``) are used a
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
+import os
 import re
 import socket
 import ssl
@@ -27,7 +33,8 @@ from dataclasses import dataclass
 
 from . import FengongError
 
-__all__ = ["Answer", "TransportError", "TransportTimeout", "TransportUnreached", "exchange", "shown", "USER_AGENT", "MAX_SECONDS"]
+__all__ = ["Answer", "TransportError", "TransportTimeout", "TransportUnreached", "exchange", "shown", "USER_AGENT", "MAX_SECONDS",
+           "Digest", "challenges"]
 
 USER_AGENT = "fengong (SPARQL 1.1 Protocol client)"
 #: The longest time limit there is: a week (timers overflow far above it).
@@ -60,6 +67,18 @@ class Answer:
     def header(self, name: str, default: str = "") -> str:
         """The value of header *name*, or *default*."""
         return self.headers.get(name, default)
+
+    def refusal(self, url: str) -> str:
+        """What a 401 means for *url*, to add to its message ("" for any other status).
+
+        >>> Answer(401, "Unauthorized", http.client.HTTPMessage(), b"").refusal("http://h/q")
+        '; the server asks for a user and password: give them in the URL (http://user:password@host/…)'
+        """
+        if self.status != 401:
+            return ""
+        if urllib.parse.urlsplit(url).username is None:
+            return "; the server asks for a user and password: give them in the URL (http://user:password@host/…)"
+        return "; the server refused the user and password in the URL"
 
     def first_line(self, limit: int = 300) -> str:
         """The body's first non-empty line (a server's error message), cut to *limit*."""
@@ -100,24 +119,136 @@ def _parts(url: str) -> tuple[urllib.parse.SplitResult, int | None]:
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
-def _connection(parts: urllib.parse.SplitResult, port: int | None, timeout: float) -> tuple[http.client.HTTPConnection, str]:
-    """A connection for *parts* (through a proxy when the environment names one) and the
-    request target to send on it."""
-    host = parts.hostname or ""
-    target = urllib.parse.quote(urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")), safe=_TARGET_SAFE)
+def _proxy(parts: urllib.parse.SplitResult) -> urllib.parse.SplitResult | None:
+    """The proxy the environment names for *parts*, if any."""
     proxy = urllib.request.getproxies().get(parts.scheme)
-    if proxy and not urllib.request.proxy_bypass(host):
-        p, _ = _parts(proxy if "://" in proxy else "http://" + proxy)
+    if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return _parts(proxy if "://" in proxy else "http://" + proxy)[0]
+
+
+def _target(parts: urllib.parse.SplitResult, port: int | None) -> str:
+    """The request target sent for *parts*: its path and query, or the whole URL to an http proxy."""
+    target = urllib.parse.quote(urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")), safe=_TARGET_SAFE)
+    if parts.scheme == "http" and _proxy(parts) is not None:
+        host = parts.hostname or ""
+        name = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
+        return f"http://{name if port is None else f'{name}:{port}'}{target}"
+    return target
+
+
+def _connection(parts: urllib.parse.SplitResult, port: int | None, timeout: float) -> http.client.HTTPConnection:
+    """A connection for *parts*, through a proxy when the environment names one."""
+    host = parts.hostname or ""
+    p = _proxy(parts)
+    if p is not None:
         if parts.scheme == "https":
             conn = http.client.HTTPSConnection(p.hostname, p.port or 8080, timeout=timeout, context=ssl.create_default_context())
             conn.set_tunnel(host, port or 443)
-            return conn, target
-        name = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
-        netloc = name if port is None else f"{name}:{port}"
-        return http.client.HTTPConnection(p.hostname, p.port or 8080, timeout=timeout), f"http://{netloc}{target}"
+            return conn
+        return http.client.HTTPConnection(p.hostname, p.port or 8080, timeout=timeout)
     if parts.scheme == "https":
-        return http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context()), target
-    return http.client.HTTPConnection(host, port, timeout=timeout), target
+        return http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context())
+    return http.client.HTTPConnection(host, port, timeout=timeout)
+
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_PARAM = re.compile(rf'\s*({_TOKEN})\s*=\s*(?:"((?:[^"\\]|\\.)*)"|({_TOKEN}))\s*(?:,|$)')
+_SCHEME = re.compile(rf"\s*,?\s*({_TOKEN})(?:\s+|$)")
+#: Digest algorithms by name (RFC 7616), strongest first.
+_ALGORITHMS = {"SHA-256": hashlib.sha256, "MD5": hashlib.md5}
+
+
+def challenges(values: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """The challenges of ``WWW-Authenticate`` header *values*: (scheme in lower case, parameters
+    with lower-case names).
+
+    >>> challenges(['Basic realm="a", Digest realm="b", nonce="n1", qop="auth,auth-int", algorithm=MD5'])
+    [('basic', {'realm': 'a'}), ('digest', {'realm': 'b', 'nonce': 'n1', 'qop': 'auth,auth-int', 'algorithm': 'MD5'})]
+    """
+    out: list[tuple[str, dict[str, str]]] = []
+    for value in values:
+        pos = 0
+        while pos < len(value):
+            m = _SCHEME.match(value, pos)
+            if m is None:
+                break
+            params: dict[str, str] = {}
+            pos = m.end()
+            while (p := _PARAM.match(value, pos)) is not None:
+                quoted = p.group(2)
+                params[p.group(1).lower()] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else p.group(3)
+                pos = p.end()
+            out.append((m.group(1).lower(), params))
+    return out
+
+
+class Digest:
+    """What a server's Digest challenge asks for, and the ``Authorization`` values that answer it
+    (RFC 7616; ``qop=auth``, or the RFC 2069 form when the server names no qop).
+
+    >>> d = Digest({"realm": "http-auth@example.org", "qop": "auth, auth-int", "algorithm": "MD5",
+    ...             "nonce": "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "opaque": "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"})
+    >>> 'response="8ca523f5e9506fed4657c9700eebdbec"' in d.authorization(
+    ...     "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ")
+    True
+    """
+
+    def __init__(self, params: dict[str, str]):
+        self.realm = params.get("realm", "")
+        self.nonce = params.get("nonce", "")
+        self.opaque = params.get("opaque")
+        self.algorithm = params.get("algorithm", "MD5")
+        qops = [q.strip().lower() for q in params.get("qop", "").split(",") if q.strip()]
+        self.qop = "auth" if "auth" in qops else None
+        self.usable = bool(self.nonce) and self.algorithm.upper().removesuffix("-SESS") in _ALGORITHMS and (self.qop or not qops)
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def authorization(self, user: str, password: str, method: str, uri: str, cnonce: str | None = None) -> str:
+        """The ``Authorization`` header value for one request (each one counts a use of the nonce)."""
+        name = self.algorithm.upper()
+        h = _ALGORITHMS[name.removesuffix("-SESS")]
+
+        def hex_(text: str) -> str:
+            return h(text.encode("utf-8")).hexdigest()
+
+        with self._lock:
+            self._count += 1
+            nc = f"{self._count:08x}"
+        cnonce = cnonce or base64.b64encode(os.urandom(18)).decode("ascii")
+        ha1 = hex_(f"{user}:{self.realm}:{password}")
+        if name.endswith("-SESS"):
+            ha1 = hex_(f"{ha1}:{self.nonce}:{cnonce}")
+        ha2 = hex_(f"{method}:{uri}")
+        if self.qop:
+            response = hex_(f"{ha1}:{self.nonce}:{nc}:{cnonce}:{self.qop}:{ha2}")
+        else:
+            response = hex_(f"{ha1}:{self.nonce}:{ha2}")
+
+        def q(text: str) -> str:
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+        fields = [f"username={q(user)}", f"realm={q(self.realm)}", f"nonce={q(self.nonce)}", f"uri={q(uri)}",
+                  f"algorithm={self.algorithm}", f"response={q(response)}"]
+        if self.opaque is not None:
+            fields.append(f"opaque={q(self.opaque)}")
+        if self.qop:
+            fields += [f"qop={self.qop}", f"nc={nc}", f"cnonce={q(cnonce)}"]
+        return "Digest " + ", ".join(fields)
+
+
+#: The Digest challenge each server (scheme, host, port, user) last sent, for the rest of the process.
+_DIGESTS: dict[tuple, Digest] = {}
+
+
+def _digest_challenge(headers: http.client.HTTPMessage) -> Digest | None:
+    """The strongest usable Digest challenge among *headers*' ``WWW-Authenticate``, if any."""
+    found = [Digest(p) for scheme, p in challenges(headers.get_all("WWW-Authenticate") or []) if scheme == "digest"]
+    found = [d for d in found if d.usable]
+    order = list(_ALGORITHMS)
+    found.sort(key=lambda d: order.index(d.algorithm.upper().removesuffix("-SESS")))
+    return found[0] if found else None
 
 
 def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
@@ -127,17 +258,40 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
     Any status comes back as an :class:`Answer` (the caller knows what a 4xx means to it);
     :class:`TransportUnreached` when no connection opens (nothing was sent),
     :class:`TransportTimeout` when time runs out, :class:`TransportError` when the
-    exchange breaks off.
+    exchange breaks off. With credentials in *url*, a 401 that brings a Digest challenge
+    is answered once (within the same time limit).
     """
     parts, port = _parts(url)
     if not 0 < timeout <= MAX_SECONDS:  # False for nan too
         raise TransportError(f"{shown(url)}: the time limit must be a positive number of seconds, not {timeout!r}")
     deadline = time.monotonic() + timeout
     sent = {"User-Agent": USER_AGENT, **(headers or {})}
-    if parts.username is not None:
-        user = urllib.parse.unquote(parts.username)
-        password = urllib.parse.unquote(parts.password or "")
+    if parts.username is None:
+        return _once(method, url, parts, port, body, sent, timeout, deadline)
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    key = (parts.scheme, (parts.hostname or "").lower(), port, user)
+    uri = _target(parts, port)
+    digest = _DIGESTS.get(key)
+    if digest is not None:
+        sent["Authorization"] = digest.authorization(user, password, method, uri)
+    else:
         sent["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    answer = _once(method, url, parts, port, body, sent, timeout, deadline)
+    if answer.status != 401:
+        return answer
+    fresh = _digest_challenge(answer.headers)
+    # Challenged again with the nonce just answered: the user or password is wrong.
+    if fresh is None or (digest is not None and fresh.nonce == digest.nonce):
+        return answer
+    _DIGESTS[key] = fresh
+    sent["Authorization"] = fresh.authorization(user, password, method, uri)
+    return _once(method, url, parts, port, body, sent, timeout, deadline)
+
+
+def _once(method: str, url: str, parts: urllib.parse.SplitResult, port: int | None, body: bytes | None,
+          sent: dict[str, str], timeout: float, deadline: float) -> Answer:
+    """One request and its whole answer, by *deadline* (:func:`time.monotonic`)."""
 
     def left() -> float:
         remaining = deadline - time.monotonic()
@@ -145,7 +299,11 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
             raise socket.timeout
         return remaining
 
-    conn, target = _connection(parts, port, timeout)
+    try:
+        first = left()
+    except socket.timeout:
+        raise TransportTimeout(f"{shown(url)}: no complete answer within {timeout:g} s") from None
+    conn, target = _connection(parts, port, first), _target(parts, port)
     try:
         conn.connect()
     except OSError as exc:

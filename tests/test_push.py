@@ -451,7 +451,7 @@ class _Refuses(BaseHTTPRequestHandler):
     do_PUT = do_POST = do_DELETE = do_GET = _refuse
 
 
-@pytest.mark.parametrize("status", [403, 500])
+@pytest.mark.parametrize("status", [401, 403, 500])
 def test_an_endpoint_answering_an_error_exits_2_with_one_line(built_dir, status):
     _Refuses.status = status
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Refuses)
@@ -464,6 +464,8 @@ def test_an_endpoint_answering_an_error_exits_2_with_one_line(built_dir, status)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and f"HTTP {status}" in lines[0] and "no writes for you" in lines[0]
+    # a 401 says where credentials go
+    assert lines[0].endswith("give them in the URL (http://user:password@host/…)") == (status == 401)
 
 
 class _WebPage(BaseHTTPRequestHandler):

@@ -32,7 +32,7 @@ def summary(result: PushResult, endpoint: str) -> str:
               help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query (Oxigraph), "
                    "http://localhost:3030/ds/sparql (Fuseki), http://localhost:7200/repositories/REPO (GraphDB) "
                    "or http://localhost:8890/sparql (Virtuoso). Credentials in it (http://user:pw@…) are sent "
-                   "as HTTP Basic authentication.")
+                   "as HTTP Basic authentication, or Digest when the server asks for it (Virtuoso's -auth endpoints).")
 @click.option("--graph", "into", metavar="IRI", help="Put every triple into this one named graph (default: each plan's graph, the shared graph and the ontology graph under their own names).")
 @click.option("--replace", is_flag=True,
               help="Replace the pushed plans' graphs (default: add to them). Either way the shared graph of "
