@@ -6,7 +6,7 @@ result reads the same everywhere:
 * ``table`` — aligned columns for a terminal; CJK characters count two cells
   (``unicodedata.east_asian_width``); IRIs shortened with the project prefixes;
 * ``csv`` — UTF-8, RFC 4180, the SPARQL 1.1 CSV conventions (plain values);
-  cells that a spreadsheet would run as a formula (``= + - @``, tab, CR) get a
+  cells that a spreadsheet would run as a formula (``= + - @``, full-width ``＝ ＋ － ＠``, tab, CR) get a
   leading ``'``; ``bom=True`` adds a byte-order mark so Excel reads Chinese;
 * ``tsv`` — SPARQL 1.1 TSV: every term in N-Triples syntax, keeping language
   tags and datatypes (``"住房城乡建设厅"@zh``);

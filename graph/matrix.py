@@ -62,6 +62,7 @@ __all__ = [
     "collaboration_matrix",
     "partners",
     "find_agency",
+    "distinct_labels",
     "sort_key",
     "TOTAL_LABELS",
     "ROSTER_QUERIES",
@@ -208,7 +209,7 @@ class Agency:
 
     def names(self) -> list[str]:
         """Every label a user may type for this actor."""
-        return [n for n in (self.short_zh, self.name_zh, self.name_en, *self.aliases, self.id) if n]
+        return [n for n in (self.short_zh, self.name_zh, self.name_en, *self.aliases, self.id, self.iri) if n]
 
 
 @dataclass(frozen=True)
@@ -245,34 +246,78 @@ def sort_key(label: str, lang: str) -> tuple:
     return (_norm(label), label)
 
 
+def distinct_labels(agencies: Iterable[Agency], lang: str = "zh") -> list[str]:
+    """Display labels of *agencies* that tell them apart: each :meth:`Agency.label`, except that
+    labels shared by several (发展改革委 of two provinces) become the full Chinese name, then
+    gain the id.
+
+    >>> a = Agency("https://w3id.org/fengong/id/agency/gx-finance", "财政厅", "广西壮族自治区财政厅", None, (), "Agency")
+    >>> b = Agency("https://w3id.org/fengong/id/agency/hn-finance", "财政厅", "湖南省财政厅", None, (), "Agency")
+    >>> distinct_labels([a, b]), distinct_labels([a])
+    (['广西壮族自治区财政厅', '湖南省财政厅'], ['财政厅'])
+    """
+    agencies = list(agencies)
+
+    def text(a: Agency, level: int) -> str:
+        base = a.label(lang)
+        if level == 0:
+            return base
+        # The full Chinese name names the jurisdiction; an English label stays English (no CJK font needed).
+        full = (a.name_zh or base) if lang == "zh" or not a.name_en else base
+        return full if level == 1 else f"{full} ({a.id})"
+
+    levels = [0] * len(agencies)
+    labels = [text(a, 0) for a in agencies]
+    while True:
+        seen: dict[str, int] = defaultdict(int)
+        for label in labels:
+            seen[label] += 1
+        bump = [i for i, label in enumerate(labels) if seen[label] > 1 and levels[i] < 2]
+        if not bump:
+            return labels
+        for i in bump:
+            levels[i] += 1
+            labels[i] = text(agencies[i], levels[i])
+
+
 def find_agency(agencies: Iterable[Agency], name: str) -> Agency:
-    """The agency one of whose labels (short, full, alias, English, id) is *name*.
+    """The agency one of whose labels (short, full, alias, English, id, IRI) is *name*, else the
+    one agency with a label that contains *name* (as ``fengong viz --view agency`` resolves).
 
     Matching ignores case, full-width forms and spacing. An unknown name raises
-    :class:`FengongError` listing the closest names.
+    :class:`FengongError` listing the closest names; a name several agencies match lists them.
 
     >>> a = Agency("https://w3id.org/fengong/id/agency/gx-x", "某厅", "广西某厅", "Some Dept", ("自治区某厅",), "Agency")
-    >>> find_agency([a], "some dept").short_zh
-    '某厅'
+    >>> find_agency([a], "some dept").short_zh, find_agency([a], "Dept").short_zh
+    ('某厅', '某厅')
     """
     agencies = list(agencies)
     wanted = _norm(name)
+    if not wanted:
+        raise FengongError("--agency: empty name; give a department's name (住房城乡建设厅, 住建厅, gx-housing …)")
     hits: dict[str, Agency] = {}
-    for exact in (True, False):
+    for test in ("short", "exact", "part"):
         for a in agencies:
-            labels = [a.short_zh] if exact else a.names()
-            if any(_norm(n) == wanted for n in labels if n):
+            labels = [a.short_zh] if test == "short" else a.names()
+            if test == "part":
+                found = any(wanted in _norm(n) for n in labels if n)
+            else:
+                found = any(_norm(n) == wanted for n in labels if n)
+            if found:
                 hits[a.iri] = a
         if hits:
             break
     if len(hits) == 1:
         return next(iter(hits.values()))
     if len(hits) > 1:
-        listed = ", ".join(sorted(f"{a.short_zh} ({a.id})" for a in hits.values()))
-        raise FengongError(f"--agency: '{name}' names more than one actor: {listed}; give the full name or id")
+        several = sorted(hits.values(), key=lambda a: (sort_key(a.short_zh, "zh"), a.iri))
+        shorts = [a.short_zh for a in several]
+        listed = [f"{a.name_zh if shorts.count(a.short_zh) > 1 else a.short_zh} ({a.id})" for a in several]
+        more = f" and {len(listed) - 8} more" if len(listed) > 8 else ""
+        raise FengongError(f"--agency: '{name}' names more than one actor: {', '.join(listed[:8])}{more}; give the full name or id")
     by_norm: dict[str, str] = {}
     for a in agencies:
-        for n in a.names():
+        for n in a.names()[:-1]:  # not the IRI
             by_norm.setdefault(_norm(n), a.label("zh") if not n.isascii() else n)
     close = difflib.get_close_matches(wanted, list(by_norm), n=8, cutoff=0.3)
     suggestions = list(dict.fromkeys(by_norm[c] for c in close))[:5]
@@ -485,10 +530,9 @@ class Roster:
             mine = t.role_of(me.iri)
             for other in t.actors - {me.iri}:
                 shared[other][combo[(mine, t.role_of(other))]].append(t.key)
-        out = [
-            Partner(self.agencies[iri], self.agencies[iri].label(lang), {k: tuple(v) for k, v in by.items()})
-            for iri, by in shared.items()
-        ]
+        others = [self.agencies[iri] for iri in shared]
+        labels = distinct_labels([me, *others], lang)[1:]  # a namesake of *me* is told apart from it too
+        out = [Partner(a, label, {k: tuple(v) for k, v in shared[a.iri].items()}) for a, label in zip(others, labels)]
         out.sort(key=lambda p: (-p.total, sort_key(p.label, lang), p.agency.iri))
         return out
 
@@ -639,7 +683,8 @@ class Matrix:
 
     @property
     def labels(self) -> list[str]:
-        return [a.label(self.lang) for a in self.agencies]
+        """Row and column labels, distinct (:func:`distinct_labels`)."""
+        return distinct_labels(self.agencies, self.lang)
 
     @property
     def directed(self) -> bool:

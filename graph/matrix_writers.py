@@ -7,7 +7,7 @@ per-department workbook: a summary sheet with the full any-role matrix and
 per-agency totals, then one sheet per department listing its partners.
 
 Safety: spreadsheet cells (CSV and XLSX) whose text begins with ``= + - @`` (or
-a tab or carriage return) are prefixed with ``'`` so that a spreadsheet never
+a tab or carriage return, or ``＝ ＋ － ＠``) are prefixed with ``'`` so that a spreadsheet never
 runs a name read from a document as a formula; HTML escapes every text and its
 script reads no data; the heatmaps refuse to draw Chinese labels without a CJK
 font (:mod:`fengong.fonts`).
@@ -39,7 +39,7 @@ import numpy as np
 
 from . import FengongError
 from .atomic import write_bytes
-from .matrix import COMBINATIONS, TOTAL_LABELS, Agency, Matrix, Partner, Roster
+from .matrix import COMBINATIONS, TOTAL_LABELS, Agency, Matrix, Partner, Roster, distinct_labels
 from .store import Store
 from .textwidth import display_width, neutralise, pad
 
@@ -321,7 +321,8 @@ def matrix_to_dict(matrix: Matrix) -> dict:
         "order": matrix.order,
         "lang": matrix.lang,
         "diagonal": _diagonal_note(matrix.role, "en"),
-        "agencies": [dict(_agency_dict(a, matrix.lang), cluster=c) for a, c in zip(matrix.agencies, matrix.clusters)],
+        "agencies": [dict(_agency_dict(a, matrix.lang), label=label, cluster=c)
+                     for a, label, c in zip(matrix.agencies, matrix.labels, matrix.clusters)],
         "counts": matrix.counts.tolist(),
         "cells": cells,
     }
@@ -567,8 +568,9 @@ def write_workbook(store: Store, path: str | Path, lang: str = "zh", order: str 
                    agencies_only: bool = False) -> None:
     """One workbook: a summary sheet (any-role matrix + per-agency totals), then a sheet per department.
 
-    Department sheets are named by the short Chinese name (sanitised and made
-    unique for Excel) and follow the summary's row order.
+    Department sheets are named by the short Chinese name (the full one where two
+    agencies share it; sanitised and made unique for Excel) and follow the summary's
+    row order.
     """
     roster = Roster.from_store(store, agencies_only)
     matrix = roster.matrix("any", order, lang)
@@ -578,8 +580,8 @@ def write_workbook(store: Store, path: str | Path, lang: str = "zh", order: str 
     book = _Book()
     used: set[str] = set()
     _matrix_sheet(book, book.wb.add_worksheet(sheet_name(_w("summary", lang), used)), matrix, totals=True)
-    for a in matrix.agencies:
-        sheet = book.wb.add_worksheet(sheet_name(a.short_zh or a.label(lang), used))
+    for a, label in zip(matrix.agencies, distinct_labels(matrix.agencies, "zh")):
+        sheet = book.wb.add_worksheet(sheet_name(label, used))
         _department_sheet(book, sheet, a, roster.partners_of(a, lang), lang)
     write_bytes(path, book.close())
 
@@ -691,7 +693,7 @@ def render_partners_csv(me: Agency, found: list[Partner], lang: str = "zh", bom:
                   *(f"{_w('numbers', lang)}: {c.label(lang)}" for c in COMBINATIONS)])
     for p in found:
         out.writerow([neutralise(p.label), p.total, *(p.count(c.key) for c in COMBINATIONS),
-                      *(" ".join(p.tasks[c.key]) for c in COMBINATIONS)])
+                      *(neutralise(" ".join(p.tasks[c.key])) for c in COMBINATIONS)])
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 

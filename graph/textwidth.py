@@ -16,8 +16,9 @@ import unicodedata
 
 __all__ = ["display_width", "pad", "truncate", "neutralise", "FORMULA_STARTS"]
 
-#: First characters that make a spreadsheet evaluate a cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet evaluate a cell (the full-width forms too: RDF made
+#: elsewhere keeps them, and spreadsheets in CJK locales may read ＝ as =).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 class _Widths(dict):
@@ -66,7 +67,12 @@ def pad(text: str, width: int, right: bool = False) -> str:
 
 
 def neutralise(value):
-    """A spreadsheet cell made inert: text starting with = + - @ gets a leading ``'``; other values pass."""
+    """A spreadsheet cell made inert: text starting with = + - @ (or ＝ ＋ － ＠, a tab, a CR) gets a
+    leading ``'``; other values pass.
+
+    >>> neutralise("=1+1"), neutralise("＝1+1"), neutralise("1-1"), neutralise(-1)
+    ("'=1+1", "'＝1+1", '1-1', -1)
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -119,3 +119,19 @@ def test_padding_by_display_width():
     assert pad("统计局", 8) == "统计局  " and pad("12", 4, right=True) == "  12"
     assert pad("各市、县(市、区)人民政府", 10) == "各市、县(…"  # "(" and "…" take one column each
     assert display_width(pad("各市、县(市、区)人民政府", 10)) <= 10
+
+
+def test_namesakes_of_two_jurisdictions_are_told_apart(runner, tmp_path):
+    from fengong.model import build_store
+    from fengong.parse import parse_text
+    from fengong.store import OxigraphStore
+
+    text = "测试分工方案\n\n　　一、重点任务\n\n　　(一)推进测试工作。\n\n　　牵头单位:财政厅\n\n　　参加单位:商务厅\n"
+    plans = [parse_text(text, "gx.txt", jurisdiction="gx"), parse_text(text, "hn.txt", jurisdiction="hn")]
+    path = tmp_path / "two.trig"
+    path.write_bytes(OxigraphStore(store=build_store(plans)).dump(ox.RdfFormat.TRIG))
+    result = runner.invoke(cli, ["analyze", "--graph", str(path)])
+    assert result.exit_code == 0, result.output
+    names = [row.split(maxsplit=1)[1].split("  ")[0] for row in _table(result.output)[1:]]  # columns part at 2+ spaces
+    assert len(names) == 4 and len(set(names)) == 4, names
+    assert "财政厅 (gx-finance)" in names

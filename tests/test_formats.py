@@ -105,6 +105,19 @@ def test_csv_is_utf8_neutralises_formulas_and_keeps_numbers():
     assert neutralise_cell("-1+2") == "'-1+2" and neutralise_cell("+86") == "'+86"
 
 
+def test_csv_neutralises_full_width_formula_starts_from_the_engine_too():
+    # RDF made elsewhere keeps ＝＋－＠ (fengong's parser folds them): CSV from Oxigraph's own rows.
+    import pyoxigraph as ox
+
+    from fengong.store import OxigraphStore
+
+    st = OxigraphStore()
+    st.ox.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"), ox.Literal("＝HYPERLINK(\"http://evil\")")))
+    st.ox.add(ox.Quad(ox.NamedNode("http://x/b"), ox.NamedNode("http://x/p"), ox.Literal("＠SUM(A1)", language="zh")))
+    rows = list(csv.reader(io.StringIO(render(st.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?s"), "csv"))))
+    assert rows[1:] == [["'＝HYPERLINK(\"http://evil\")"], ["'＠SUM(A1)"]]
+
+
 def test_csv_bom_bytes(tmp_path, workload):
     out = tmp_path / "w.csv"
     write_result(workload, "csv", out, bom=True)

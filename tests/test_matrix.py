@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from fengong import FengongError
 from fengong import fonts
-from fengong.matrix import COMBINATIONS, Agency, Roster, collaboration_matrix, find_agency, partners, sort_key
+from fengong.matrix import COMBINATIONS, Agency, Roster, TaskRoles, collaboration_matrix, find_agency, partners, sort_key
 from fengong.matrix_writers import (
     display_width,
     format_for,
@@ -26,6 +26,7 @@ from fengong.matrix_writers import (
     render_csv,
     render_heatmap,
     render_html,
+    render_partners_csv,
     sheet_name,
     write_matrix,
     write_workbook,
@@ -574,6 +575,85 @@ def test_co_assignment_and_partners_equal_the_loops(multi_store):
                 key = f"{mine}-{t.role_of(other)}"
                 shared.setdefault(other, {c.key: [] for c in COMBINATIONS})[key].append(t.key)
     assert {p.agency.iri: {k: list(v) for k, v in p.tasks.items()} for p in roster.partners_of(me)} == shared
+
+
+# --- same names in two jurisdictions ---------------------------------------------------------------
+
+# One plan read as Guangxi's and as Hunan's: 发展改革委, 财政厅 and 商务厅 twice each.
+TWO_PROVINCES_PLAN = """测试分工方案
+
+　　一、重点任务
+
+　　(一)推进测试工作。
+
+　　牵头单位:发展改革委、财政厅
+
+　　参加单位:商务厅
+
+　　完成时间:2020年
+"""
+
+
+@pytest.fixture(scope="module")
+def two_provinces_store():
+    plans = [parse_text(TWO_PROVINCES_PLAN, "gx.txt", jurisdiction="gx"),
+             parse_text(TWO_PROVINCES_PLAN.replace("测试工作", "湖南工作"), "hn.txt", jurisdiction="hn")]
+    return OxigraphStore(store=build_store(plans))
+
+
+def test_same_short_names_get_labels_that_tell_them_apart(two_provinces_store, tmp_path):
+    m = collaboration_matrix(two_provinces_store, lang="zh")
+    assert len(m) == 6 and len(set(m.labels)) == 6
+    assert {"广西壮族自治区财政厅", "湖南省财政厅", "广西壮族自治区发展和改革委员会", "湖南省发展改革委"} <= set(m.labels)
+    header = next(csv.reader(io.StringIO(render_csv(m))))
+    assert len(set(header[1:])) == 6
+    page = render_html(m)
+    heads = re.findall(r'<th scope="col"[^>]*><button type="button">([^<]*)</button>', page)[3:]
+    assert len(heads) == 6 and len(set(heads)) == 6
+    assert len({a["label"] for a in matrix_to_dict(m)["agencies"]}) == 6
+    en = collaboration_matrix(two_provinces_store, lang="en")
+    assert len(set(en.labels)) == 6 and "Hunan Province Department of Finance" in en.labels
+
+
+def test_same_english_names_stay_apart_and_need_no_cjk_font(hostile_store):
+    en = collaboration_matrix(hostile_store, lang="en")
+    assert len(set(en.labels)) == len(en)  # two new agencies both translate to "Bureau"
+    assert not fonts.needs_cjk(en.labels)
+    assert "Department of Housing and Urban-Rural Development" in en.labels  # a unique label stays as it was
+
+
+def test_partners_and_department_sheets_tell_same_names_apart(two_provinces_store, tmp_path):
+    assert [p.label for p in partners(two_provinces_store, "广西壮族自治区发展和改革委员会")] == ["财政厅", "商务厅"]
+    # one task shared by namesakes: each partner, and the namesake of the department itself, told apart
+    ag = "https://w3id.org/fengong/id/agency/"
+    people = [Agency(ag + i, short, full, None, (), "Agency", ("1",)) for i, short, full in [
+        ("gx-drc", "发展改革委", "广西壮族自治区发展和改革委员会"), ("hn-drc", "发展改革委", "湖南省发展改革委"),
+        ("gx-finance", "财政厅", "广西壮族自治区财政厅"), ("hn-finance", "财政厅", "湖南省财政厅")]]
+    roster = Roster({a.iri: a for a in people}, [TaskRoles("1", frozenset(a.iri for a in people), frozenset())])
+    found = roster.partners("gx-drc")
+    assert sorted(p.label for p in found) == ["广西壮族自治区财政厅", "湖南省发展改革委", "湖南省财政厅"]
+    path = tmp_path / "m.xlsx"
+    write_workbook(two_provinces_store, path)
+    names = load_workbook(path).sheetnames
+    assert len(names) == 7 and "湖南省财政厅" in names and "广西壮族自治区财政厅" in names
+
+
+def test_full_width_formula_starts_are_neutralised(tmp_path):
+    # Labels from RDF made elsewhere are not NFKC-folded: a full-width ＝ or ＠ may reach a cell.
+    iri = "https://w3id.org/fengong/id/agency/x-"
+    names = ["＝HYPERLINK(1)办", "＋cmd局", "－1＋1委", "＠SUM(A1)厅"]
+    agencies = {iri + str(k): Agency(iri + str(k), n, n, None, (), "Agency", ("1",)) for k, n in enumerate(names)}
+    roster = Roster(agencies, [TaskRoles("1", frozenset(agencies), frozenset())], dict(agencies))
+    m = roster.matrix()
+    rows = list(csv.reader(io.StringIO(render_csv(m))))
+    assert sorted(rows[0][1:]) == sorted("'" + n for n in names)
+    write_matrix(m, tmp_path / "m.xlsx")
+    ws = load_workbook(tmp_path / "m.xlsx")["矩阵"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(t.startswith(tuple("＝＋－＠")) for t in texts)
+    me = roster.find("＠SUM(A1)厅")
+    partner_rows = list(csv.reader(io.StringIO(render_partners_csv(me, roster.partners_of(me)))))
+    assert all(r[0].startswith("'") for r in partner_rows[1:]) and len(partner_rows) == 4
 
 
 # --- the busiest agencies only ---------------------------------------------------------------------

@@ -231,3 +231,25 @@ def test_html_default_limit_and_explicit_top(runner, monkeypatch):
 def test_top_is_for_the_matrix_only(capsys):
     code, err = exit_code_and_error(capsys, "--agency", "财政厅", "--top", "3")
     assert code == 2 and "--top" in err
+
+
+@pytest.mark.parametrize("name, first_line", [
+    ("住房城乡建设", "住房城乡建设厅（广西壮族自治区住房和城乡建设厅）"),  # a unique part of a name, as `viz --view agency` takes
+    ("Department of Public Security", "公安厅（广西壮族自治区公安厅）"),
+    ("https://w3id.org/fengong/id/agency/gx-housing", "住房城乡建设厅（广西壮族自治区住房和城乡建设厅）"),  # the IRI of the JSON output
+])
+def test_agency_by_part_of_a_name_or_its_iri(runner, name, first_line):
+    assert run(runner, "--agency", name).stdout.startswith(first_line)
+
+
+def test_agency_matching_several_lists_them(capsys):
+    code, err = exit_code_and_error(capsys, "--agency", "公安")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "'公安' names more than one actor: " in err and "公安厅 (gx-public-security)" in err
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_empty_agency_name_is_an_error(capsys, tmp_path, name):
+    code, err = exit_code_and_error(capsys, "--agency", name)
+    assert code == 2 and err.strip().startswith("fengong: error: --agency: ")
+    assert list(tmp_path.iterdir()) == []

@@ -427,6 +427,21 @@ def test_viz_agencies_reads_no_projection(runner, tmp_path, monkeypatch, store):
     assert (tmp_path / "agencies.html").read_text(encoding="utf-8") == expected
 
 
+def test_ambiguous_agency_lists_names_that_tell_the_matches_apart():
+    from fengong.model import build_store
+    from fengong.parse import parse_text
+    from fengong.store import OxigraphStore
+
+    text = "测试分工方案\n\n　　一、重点任务\n\n　　(一)推进测试工作。\n\n　　牵头单位:财政厅\n\n　　参加单位:商务厅\n"
+    plans = [parse_text(text, "gx.txt", jurisdiction="gx"), parse_text(text, "hn.txt", jurisdiction="hn")]
+    two = load_context(OxigraphStore(store=build_store(plans)))
+    with pytest.raises(FengongError) as exc:
+        resolve_agency(two, "财政厅")
+    message = str(exc.value)
+    assert message.startswith("agency '财政厅': matches 2 (")
+    assert "广西壮族自治区财政厅" in message and "湖南省财政厅" in message  # not 财政厅、财政厅
+
+
 @pytest.mark.parametrize("args, message", [
     (["--view", "agency", "住房建设厅"], "fengong: error: agency '住房建设厅': not in the graph; did you mean 住房城乡建设厅?"),
     (["--view", "city:南宁县"], "fengong: error: city '南宁县': not in the graph; did you mean"),

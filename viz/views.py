@@ -771,12 +771,24 @@ def _resolve(ctx: Context, what: str, query: str, candidates: list[str]) -> str:
     if len(hits) == 1:
         return hits.pop()
     if hits:
-        listed = "、".join(sorted(shown[n] for n in hits)[:8])
-        raise FengongError(f"{what} {query!r}: matches {len(hits)} ({listed}); give the full name")
+        listed = "、".join(sorted(_told_apart(ctx, sorted(hits), shown))[:8])
+        raise FengongError(f"{what} {query!r}: matches {len(hits)} ({listed}); give the full name or id")
     close = difflib.get_close_matches(q, list(names), n=5, cutoff=0.4)
     suggestions = list(dict.fromkeys(shown[n] for name in close for n in sorted(names[name])))[:5]
     hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
     raise FengongError(f"{what} {query!r}: not in the graph{hint}")
+
+
+def _told_apart(ctx: Context, nodes: list[str], shown: dict[str, str]) -> list[str]:
+    """Display names of *nodes*: the short one, else (when several share it) the full one, else with the id."""
+    def counts(names):
+        return {x: names.count(x) for x in names}
+
+    names = [shown[n] for n in nodes]
+    seen = counts(names)
+    names = [ctx.node[n].get("name_zh") or name if seen[name] > 1 else name for n, name in zip(nodes, names)]
+    seen = counts(names)
+    return [f"{name} ({_local(n)})" if seen[name] > 1 else name for n, name in zip(nodes, names)]
 
 
 def resolve_agency(ctx: Context, name: str) -> str:

@@ -17,6 +17,7 @@ so it lines up in a terminal.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -56,6 +57,13 @@ def _name(a, lang: str) -> str:
     return a.name_en if lang == "en" and a.name_en else a.name_zh
 
 
+def _names(agencies, lang: str) -> dict[str, str]:
+    """IRI → display name; a name several agencies share (发展改革委 of two provinces) gets the id."""
+    plain = {a.iri: _name(a, lang) for a in agencies}
+    shared = Counter(plain.values())
+    return {iri: f"{name} ({iri.rsplit('/', 1)[-1]})" if shared[name] > 1 else name for iri, name in plain.items()}
+
+
 def _num(x: float | None, digits: int) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
@@ -66,10 +74,11 @@ def format_text(analysis, lang: str = "zh") -> str:
     c = analysis.counts
     lines = [h["title"].format(agencies=c["agencies"], collective=c["collective"], tasks=c["tasks"], leads=c["leads"], parts=c["participations"])
              + (h["shown"].format(n=len(analysis.agencies)) if len(analysis.agencies) < c["agencies"] else ""), ""]
+    names = _names(analysis.all_agencies, lang)
     rows = []
     for i, a in enumerate(analysis.agencies, start=1):
         flags = " ".join(h["flags"][f] for f in ("overloaded", "bottleneck", "collective", "articulation") if getattr(a, f))
-        rows.append((str(i), _name(a, lang), str(a.leads), str(a.participations), str(a.deliverables_as_lead), f"{a.load:g}",
+        rows.append((str(i), names[a.iri], str(a.leads), str(a.participations), str(a.deliverables_as_lead), f"{a.load:g}",
                      f"{a.lead_share:.1%}", str(a.degree), f"{a.strength:g}", _num(a.betweenness, 4), _num(a.constraint, 3), flags))
     widths = [max([display_width(h["cols"][j])] + [display_width(r[j]) for r in rows]) for j in range(len(h["cols"]))]
     widths[1] = min(widths[1], _NAME_COLUMNS)
@@ -83,14 +92,13 @@ def format_text(analysis, lang: str = "zh") -> str:
         lines += ["", f"{title}:"]
         for a in group:
             why = [r for r, k in zip(getattr(a, reasons), a.reason_keys) if k in keys]
-            lines.append(f"  {_name(a, lang)}: {('；' if lang == 'zh' else '; ').join(why)}")
+            lines.append(f"  {names[a.iri]}: {('；' if lang == 'zh' else '; ').join(why)}")
         if not group:
             lines.append(f"  {h['none']}")
     lines += ["", h["diffuse"].format(n=analysis.rules["diffuse"]["min_leads"]) + ":"]
     lines += [f"  {t.label}: {'、'.join(t.lead_names)}" for t in analysis.diffuse_tasks] or [f"  {h['none']}"]
     lines += ["", h["peaks"].format(n=analysis.rules["deadline_peak"]["min_deliverables"]) + ":"]
-    names = {a.iri: a for a in analysis.all_agencies}
-    lines += [f"  {_name(names[p.agency], lang)} {p.year}: {p.count}" for p in analysis.deadline_peaks] or [f"  {h['none']}"]
+    lines += [f"  {names.get(p.agency) or _name(p, lang)} {p.year}: {p.count}" for p in analysis.deadline_peaks] or [f"  {h['none']}"]
     lines += ["", h["more"]]
     return "\n".join(lines) + "\n"
 

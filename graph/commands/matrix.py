@@ -91,9 +91,10 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
     """
     from ..store import open_store
 
-    if per_department and agency:
+    agency_given = agency is not None  # `--agency ""` asks for one department too: it must not print the matrix
+    if per_department and agency_given:
         raise FengongError("--agency and --per-department: choose one")
-    if top is not None and (agency or per_department):
+    if top is not None and (agency_given or per_department):
         raise FengongError("--top is for the matrix, not --agency or --per-department")
     store = open_store(list(graphs) or None, store_dir, endpoint=endpoint)
 
@@ -105,7 +106,7 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
         return
 
     roster = Roster.from_store(store, agencies_only)
-    if agency:
+    if agency_given:
         kind = _partner_format(output, fmt)
         me = roster.find(agency)
         found = roster.partners_of(me, lang)
