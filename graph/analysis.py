@@ -281,7 +281,7 @@ def _round(x: float | None) -> float | None:
 
 
 def _kinds(store: Store) -> dict[str, str]:
-    from .model import concepts
+    from .concepts import concepts
 
     notation = {iri.value: n for scheme in concepts().values() for n, iri in scheme.items()}
     return {a: notation.get(k, k.rsplit("#", 1)[-1]) for a, k in _rows(store, _KINDS)}

@@ -20,11 +20,11 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from importlib import resources
 
 import pyoxigraph as ox
 
 from .agencies import Actor
+from .concepts import ONTOLOGY_GRAPH, _concept, concepts, ontology_quads
 from .parse import claim_slug, plan_slug
 from .places import default_gazetteer
 from .records import Plan
@@ -66,47 +66,6 @@ def _zh(text: str) -> ox.Literal:
 
 def _date(d: datetime.date) -> ox.Literal:
     return ox.Literal(d.isoformat(), datatype=_XSD_DATE)
-
-
-#: Named graph holding the ontology itself, so concept labels and notations are queryable.
-ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/fengong/ontology")
-
-
-@functools.lru_cache(maxsize=1)
-def _ontology_triples() -> tuple[ox.Triple, ...]:
-    data = (resources.files("fengong.ontology") / "plan.ttl").read_bytes()
-    return tuple(ox.parse(data, format=ox.RdfFormat.TURTLE))
-
-
-def ontology_quads() -> Iterator[ox.Quad]:
-    """The ontology (``ontology/plan.ttl``) as quads in :data:`ONTOLOGY_GRAPH`."""
-    for t in _ontology_triples():
-        yield ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-
-
-@functools.lru_cache(maxsize=1)
-def concepts() -> dict[str, dict[str, ox.NamedNode]]:
-    """Concept IRIs by scheme local name and notation, read from the ontology.
-
-    >>> concepts()["RoleScheme"]["lead"].value
-    'https://w3id.org/fengong/ontology#LeadRole'
-    """
-    store = ox.Store()
-    store.extend(ontology_quads())
-    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-           SELECT ?scheme ?c ?n WHERE { ?c skos:inScheme ?scheme ; skos:notation ?n }"""
-    out: dict[str, dict[str, ox.NamedNode]] = {}
-    for row in store.query(q, use_default_graph_as_union=True):
-        scheme = row["scheme"].value.rsplit("#", 1)[-1]
-        out.setdefault(scheme, {})[row["n"].value] = row["c"]
-    return out
-
-
-def _concept(scheme: str, notation: str) -> ox.NamedNode:
-    try:
-        return concepts()[scheme][notation]
-    except KeyError:
-        raise KeyError(f"ontology has no {scheme} concept with notation {notation!r}") from None
 
 
 def plan_iri(slug: str) -> ox.NamedNode:
