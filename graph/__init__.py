@@ -10,7 +10,10 @@ The flow runs one way::
 """
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "FengongError"]
+__all__ = ["__version__", "FengongError", "MAX_SECONDS"]
+
+#: The longest time limit any command takes: a week (timers overflow far above it).
+MAX_SECONDS = 7 * 24 * 3600.0
 
 
 class FengongError(Exception):

@@ -31,14 +31,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from . import FengongError
+from . import MAX_SECONDS, FengongError
 
 __all__ = ["Answer", "TransportError", "TransportTimeout", "TransportUnreached", "exchange", "shown", "USER_AGENT", "MAX_SECONDS",
            "Digest", "challenges"]
 
 USER_AGENT = "fengong (SPARQL 1.1 Protocol client)"
-#: The longest time limit there is: a week (timers overflow far above it).
-MAX_SECONDS = 7 * 24 * 3600.0
 _CHUNK = 1 << 16
 _AUTHORITY = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*:)//(?P<netloc>[^/?#]*)")
 

@@ -14,10 +14,9 @@ import math
 
 import click
 
-from ..transport import MAX_SECONDS
+from .. import MAX_SECONDS
 
-__all__ = ["Seconds", "MAX_SECONDS"]
-
+__all__ = ["Seconds"]
 
 
 class Seconds(click.ParamType):

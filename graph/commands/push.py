@@ -13,8 +13,8 @@ import sys
 import click
 
 from ..push import UPLOAD_FORMATS, PushInterrupted, PushResult, push as run_push
-from ..transport import shown
-from . import MAX_SECONDS, Seconds
+from ..transport import MAX_SECONDS, shown
+from . import Seconds
 
 __all__ = ["push", "summary"]
 
