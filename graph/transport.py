@@ -76,6 +76,10 @@ class Answer:
             return ""
         if urllib.parse.urlsplit(url).username is None:
             return "; the server asks for a user and password: give them in the URL (http://user:password@host/…)"
+        offered = challenges(self.headers.get_all("WWW-Authenticate") or [])
+        if offered and not any(s == "basic" or (s == "digest" and Digest(p).usable) for s, p in offered):
+            names = ", ".join(dict.fromkeys(s.capitalize() for s, _ in offered))
+            return f"; the server asks for authentication fengong cannot give ({names}): only Basic and Digest (MD5, SHA-256, qop=auth)"
         return "; the server refused the user and password in the URL"
 
     def first_line(self, limit: int = 300) -> str:

@@ -165,3 +165,31 @@ def test_an_upload_is_sent_again_whole_with_its_own_method_in_the_digest(digest_
     answer = exchange("PUT", url, data, {"Content-Type": "application/n-triples"}, timeout=10)
     assert answer.status == 200
     assert [body for _, body in _DigestServer.seen] == [data, data]
+
+
+class _BearerOnly(BaseHTTPRequestHandler):
+    """An endpoint that wants a token (or Digest with a hash fengong does not make)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Bearer realm="x"')
+        self.send_header("WWW-Authenticate", 'Digest realm="x", nonce="n", qop="auth", algorithm=SHA-512-256')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_server_asking_for_what_fengong_cannot_give_says_so():
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _BearerOnly)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(FengongError) as failed:
+            RemoteStore(f"http://alice:pw@127.0.0.1:{srv.server_address[1]}/sparql", union=False).query("ASK { ?s ?p ?o }")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert str(failed.value).endswith("the server asks for authentication fengong cannot give (Bearer, Digest): "
+                                      "only Basic and Digest (MD5, SHA-256, qop=auth)")
