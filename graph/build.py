@@ -274,6 +274,8 @@ def build(
     """
     started = time.monotonic()
     progress = _progress_printer(progress_stream) if progress_stream else None
+    if store_dir is not None:
+        _check_store_dir(Path(store_dir), Path(out_dir) if out_dir is not None else None)
     files = iter_documents(list(paths) if paths else [str(bundled_path())])
     chosen = choose_formats(formats, len(files)) if out_dir is not None else ()
     rdf = [f for f in chosen if f in RDF_FORMATS]
@@ -354,8 +356,9 @@ def _stage(stream, documents: int, what: str) -> None:
 
 
 def _import_meanwhile(modules) -> threading.Thread | None:
-    """Import *modules* in a thread (a second or so of the site's imports, done while the
-    workers parse instead of after). Started once the pool has forked its workers."""
+    """Import *modules* (names, or functions that import) in a thread: a second or so of the
+    site's imports, done while the workers parse instead of after. Started once the pool has
+    forked its workers."""
     if not modules:
         return None
 
@@ -364,7 +367,7 @@ def _import_meanwhile(modules) -> threading.Thread | None:
 
         for name in modules:
             try:
-                importlib.import_module(name)
+                name() if callable(name) else importlib.import_module(name)
             except ImportError:
                 pass  # optional: whoever needs it reports it
 
@@ -393,6 +396,27 @@ def _sigterm_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
+def is_store_dir(path: Path) -> bool:
+    """Whether *path* holds an on-disk Oxigraph store (RocksDB's CURRENT and MANIFEST files)."""
+    return (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
+
+
+def _check_store_dir(store_dir: Path, out_dir: Path | None) -> None:
+    """Refuse a ``--store`` directory that a build must not replace, before any work is done:
+    the store replaces the directory whole, so it must be empty or a store already."""
+    if store_dir.exists():
+        if not store_dir.is_dir():
+            raise FengongError(f"{store_dir}: not a directory (--store)")
+        if any(store_dir.iterdir()) and not is_store_dir(store_dir):
+            raise FengongError(f"{store_dir}: not an on-disk store and not empty; --store replaces the whole "
+                               f"directory, so give a new or empty one")
+    if out_dir is not None:
+        store, out = store_dir.resolve(), out_dir.resolve()
+        if store == out or out in store.parents or store in out.parents:
+            raise FengongError(f"{store_dir}: --store and --output ({out_dir}) must be separate directories, "
+                               f"neither inside the other")
+
+
 def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
     """Write an on-disk Oxigraph store atomically: build beside it, then swap directories.
 
@@ -405,8 +429,11 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
     import shutil
 
     parent = store_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=parent))
+    except OSError as exc:
+        raise FengongError(f"{store_dir}: cannot write ({exc.strerror or exc})") from None
     try:
         disk = ox.Store(str(tmp / "db"))
         disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
@@ -414,11 +441,19 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
         disk.flush()
         del disk
         old = None
-        if store_dir.exists():
-            old = parent / f".{store_dir.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(store_dir, old)
-        os.replace(tmp / "db", store_dir)
+        try:
+            if store_dir.exists():
+                old = parent / f".{store_dir.name}.old"
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(store_dir, old)
+            try:
+                os.replace(tmp / "db", store_dir)
+            except OSError:
+                if old:
+                    os.replace(old, store_dir)  # the earlier store back in place
+                raise
+        except OSError as exc:  # a mount point, say, cannot be swapped
+            raise FengongError(f"{store_dir}: cannot replace the store ({exc.strerror or exc})") from None
         if old:
             shutil.rmtree(old, ignore_errors=True)
     finally:

@@ -184,3 +184,20 @@ def test_the_site_modules_are_imported_while_the_workers_parse_and_a_missing_one
     thread.join()
     assert "fengong.graphfiles" in sys.modules and "no_such_module_fengong" not in sys.modules
     assert write_site.imports and all(isinstance(m, str) for m in write_site.imports)
+
+
+def test_the_cli_build_brings_igraph_in_without_matplotlib():
+    # The site never plots; igraph's plotting imports matplotlib.pyplot (~0.7 s of CPU).
+    import subprocess
+    import sys
+
+    from fengong.commands import igraph_without_matplotlib
+    from fengong.commands.build import site_writer
+
+    imports = site_writer().imports
+    assert igraph_without_matplotlib in imports and "igraph" not in imports
+    code = ("import sys; from fengong.build import _import_meanwhile; from fengong.commands.build import site_writer; "
+            "_import_meanwhile(site_writer().imports).join(); "
+            "print('igraph' in sys.modules, 'matplotlib' in sys.modules); import matplotlib.pyplot; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False", "ok"]  # and matplotlib still imports afterwards

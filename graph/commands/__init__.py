@@ -16,7 +16,7 @@ import click
 
 from .. import MAX_SECONDS
 
-__all__ = ["Seconds"]
+__all__ = ["Seconds", "igraph_without_matplotlib"]
 
 
 class Seconds(click.ParamType):
@@ -38,3 +38,23 @@ class Seconds(click.ParamType):
         if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.allow_zero) or seconds > self.maximum:
             self.fail(f"{value!r}: give a number of seconds, {low} and at most {self.maximum:g}", param, ctx)
         return seconds
+
+
+def igraph_without_matplotlib() -> None:
+    """Import python-igraph (page layouts, betweenness of big graphs) without matplotlib,
+    which it imports for plotting.
+
+    That import costs 0.5–1 s of CPU (igraph alone: ~0.06 s) and no command plots
+    with igraph; a library caller may plot later, so only the commands do this.
+    """
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        return
+    sys.modules["matplotlib"] = None  # makes ``import matplotlib`` fail: igraph then leaves plotting out
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        pass  # the callers fall back to networkx
+    finally:
+        del sys.modules["matplotlib"]

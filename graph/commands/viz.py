@@ -16,6 +16,7 @@ import click
 
 from ..viz.labels import LANGS
 from ..viz.views import SPEC_EXAMPLES
+from . import igraph_without_matplotlib
 
 __all__ = ["viz"]
 
@@ -49,7 +50,7 @@ def viz(name, spec, output, lang, graphs, store_dir, endpoint):
     from ..viz.views import agencies_context, build_view, load_context, parse_spec
 
     kind, value = parse_spec(spec, name)  # bad view names fail before the graph is read
-    _import_igraph_without_matplotlib()
+    igraph_without_matplotlib()
     store = open_store(list(graphs), store_dir, endpoint=endpoint)
     # The agencies view needs the analysis and who holds which task, not the whole projection.
     context = agencies_context if kind == "agencies" else load_context
@@ -59,22 +60,3 @@ def viz(name, spec, output, lang, graphs, store_dir, endpoint):
         return
     path = write_view(view, output or f"{view.slug}.html")
     click.echo(f"wrote {path}: {view.title} ({len(view.nodes)} nodes, {len(view.edges)} edges)", err=True)
-
-
-def _import_igraph_without_matplotlib() -> None:
-    """Import python-igraph (the page layout's) without matplotlib, which it imports for plotting.
-
-    That import costs about a second of CPU and this process never plots; in a
-    library call the caller may plot later, so only the command does this.
-    """
-    import sys
-
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
-        return
-    sys.modules["matplotlib"] = None  # makes ``import matplotlib`` fail: igraph then leaves plotting out
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        pass  # the page falls back to networkx's layout
-    finally:
-        del sys.modules["matplotlib"]
