@@ -157,6 +157,8 @@ def split_actors(text: str) -> list[Piece]:
     ['能源局', '省有关部门', '各地级以上市人民政府']
     >>> [p.surface for p in split_actors("发展改革委和财政部、工业和信息化部、各有关部门和单位")]
     ['发展改革委', '财政部', '工业和信息化部', '各有关部门和单位']
+    >>> [(p.surface, p.start) for p in split_actors("自治区发展改革委 住房城乡建设厅\u3000财政厅")]
+    [('自治区发展改革委', 0), ('住房城乡建设厅', 9), ('财政厅', 17)]
     """
     return [Piece(surface, start, end) for surface, start, end in _split_actors(text)]
 
@@ -196,8 +198,39 @@ def _split_actors(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((p.surface, p.start, p.end) for p in pieces)
 
 
+_SPACES = re.compile(r"[ \u3000\t]+")
+
+
+def _space_parts(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """text[start:end] cut at its spaces when it is names listed with spaces for commas
+    (``自治区发展改革委 住房城乡建设厅``, often so in text taken from a PDF): every part,
+    outside brackets, must end and read as an actor's name; else None."""
+    raw = text[start:end]
+    left = len(raw) - len(raw.lstrip(" \u3000\t"))
+    right = len(raw.rstrip(" \u3000\t"))
+    parts, cut = [], start + left
+    for m in _SPACES.finditer(text, start + left, start + right):
+        if _depth(text, start, m.start()):
+            continue
+        parts.append((cut, m.start()))
+        cut = m.end()
+    if not parts:
+        return None
+    parts.append((cut, start + right))
+    names = [text[a:b] for a, b in parts]
+    if all(_AGENCY_END.search(n) and looks_like_actor(n) for n in names):
+        return parts
+    return None
+
+
 def _add_pieces(pieces: list[Piece], text: str, start: int, end: int) -> None:
-    """Add the piece text[start:end], cut further at conjunctions that start a new actor."""
+    """Add the piece text[start:end], cut further at spaces between names and at conjunctions
+    that start a new actor."""
+    parts = _space_parts(text, start, end)
+    if parts:
+        for a, b in parts:
+            _add_pieces(pieces, text, a, b)
+        return
     cut = start
     for m in _CONJUNCTION.finditer(text, start, end):
         if _depth(text, start, m.start()):

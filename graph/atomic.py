@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -39,13 +41,28 @@ _FILE_MODE = 0o666 & ~_umask()
 @contextlib.contextmanager
 def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
     """A binary file that replaces *path* when the ``with`` block ends without error
-    (a temporary file beside it until then), for outputs written piece by piece."""
-    path = Path(path)
+    (a temporary file beside it until then), for outputs written piece by piece.
+
+    A symbolic link stays a link: the file it points to is replaced. A device or a
+    named pipe (``-o /dev/null``, ``-o >(gzip > x.gz)``) is written to as it is:
+    renaming over it would put a regular file in its place (for root, /dev/null).
+    """
+    shown = Path(path)
+    path = Path(os.path.realpath(path))
+    if path.is_dir():
+        raise FengongError(f"{shown}: is a directory")
+    if path.exists() and not path.is_file():
+        try:
+            with open(path, "wb", buffering=buffering) as fh:
+                yield fh
+        except OSError as exc:
+            raise FengongError(f"{shown}: cannot write ({exc.strerror or exc})") from None
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise FengongError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise FengongError(f"{shown}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb", buffering=buffering) as fh:
             yield fh
@@ -67,6 +84,24 @@ def write_text(path: str | Path, text: str, bom: bool = False) -> None:
     write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"))
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them to the handlers of before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
+        for s in dict.fromkeys(caught):
+            signal.raise_signal(s)
+
+
 class OutputDir:
     """A staging directory whose files move into *target* only on success.
 
@@ -83,24 +118,51 @@ class OutputDir:
         self.stage: Path | None = None
 
     def __enter__(self) -> Path:
-        parent = self.target.resolve().parent
+        target = self.target
+        # click refuses a regular file as a directory, not a FIFO or a device (/dev/null).
+        blocker = next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise FengongError(f"{blocker}: not a directory" + ("" if blocker == target else f" (cannot write {target})"))
+        # Staged inside an existing target, so the moves stay on its file system (a mount point).
+        home = target if target.is_dir() else target.resolve().parent
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
+            home.mkdir(parents=True, exist_ok=True)
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{target.name or 'out'}.", dir=home))
         except OSError as exc:
-            raise FengongError(f"{self.target}: cannot write ({exc.strerror or exc})") from None
+            raise FengongError(f"{target}: cannot write ({exc.strerror or exc})") from None
         return self.stage
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         assert self.stage is not None
+        # Ctrl-C or SIGTERM between two renames would leave some outputs new and the rest old
+        # (and one during the clean-up, the staging directory): it waits until they are done.
+        with _signals_deferred():
+            self._finish(exc_type is None)
+        return False
+
+    def _finish(self, move: bool) -> None:
+        assert self.stage is not None
         try:
-            if exc_type is None:
-                self.target.mkdir(parents=True, exist_ok=True)
-                for src in sorted(self.stage.rglob("*")):
-                    if src.is_file():
-                        dest = self.target / src.relative_to(self.stage)
+            if move:
+                moves = [(src, self.target / src.relative_to(self.stage))
+                         for src in sorted(self.stage.rglob("*")) if src.is_file()]
+                self._check(moves)
+                for src, dest in moves:
+                    try:
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(src, dest)
+                    except OSError as exc:
+                        raise FengongError(f"{dest}: cannot write ({exc.strerror or exc})") from None
         finally:
             shutil.rmtree(self.stage, ignore_errors=True)
-        return False
+
+    def _check(self, moves: list[tuple[Path, Path]]) -> None:
+        """Refuse before the first file moves, so that the target stays whole: a directory
+        where a file goes, or a file where a directory goes."""
+        for _, dest in moves:
+            if dest.is_dir():
+                raise FengongError(f"{dest}: is a directory (in the way of the output file)")
+            for parent in dest.relative_to(self.target).parents:
+                where = self.target / parent
+                if where.exists() and not where.is_dir():
+                    raise FengongError(f"{where}: not a directory (in the way of the output {dest.name})")

@@ -28,7 +28,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import FengongError
-from .atomic import OutputDir
+from .atomic import OutputDir, _signals_deferred
 from .gcpause import cycles_uncollected  # millions of rows, no cycles (the workers inherit it)
 from .model import build_store
 from .parse import claim_slug, parse_file
@@ -396,7 +396,7 @@ def _sigterm_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
-def is_store_dir(path: Path) -> bool:
+def _is_store_dir(path: Path) -> bool:
     """Whether *path* holds an on-disk Oxigraph store (RocksDB's CURRENT and MANIFEST files)."""
     return (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
 
@@ -407,7 +407,7 @@ def _check_store_dir(store_dir: Path, out_dir: Path | None) -> None:
     if store_dir.exists():
         if not store_dir.is_dir():
             raise FengongError(f"{store_dir}: not a directory (--store)")
-        if any(store_dir.iterdir()) and not is_store_dir(store_dir):
+        if any(store_dir.iterdir()) and not _is_store_dir(store_dir):
             raise FengongError(f"{store_dir}: not an on-disk store and not empty; --store replaces the whole "
                                f"directory, so give a new or empty one")
     if out_dir is not None:
@@ -441,19 +441,20 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
         disk.flush()
         del disk
         old = None
-        try:
-            if store_dir.exists():
-                old = parent / f".{store_dir.name}.old"
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(store_dir, old)
+        with _signals_deferred():  # Ctrl-C between the two renames would leave no store
             try:
-                os.replace(tmp / "db", store_dir)
-            except OSError:
-                if old:
-                    os.replace(old, store_dir)  # the earlier store back in place
-                raise
-        except OSError as exc:  # a mount point, say, cannot be swapped
-            raise FengongError(f"{store_dir}: cannot replace the store ({exc.strerror or exc})") from None
+                if store_dir.exists():
+                    old = parent / f".{store_dir.name}.old"
+                    shutil.rmtree(old, ignore_errors=True)
+                    os.replace(store_dir, old)
+                try:
+                    os.replace(tmp / "db", store_dir)
+                except OSError:
+                    if old:
+                        os.replace(old, store_dir)  # the earlier store back in place
+                    raise
+            except OSError as exc:  # a mount point, say, cannot be swapped
+                raise FengongError(f"{store_dir}: cannot replace the store ({exc.strerror or exc})") from None
         if old:
             shutil.rmtree(old, ignore_errors=True)
     finally:

@@ -42,7 +42,16 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"fengong: error: {self.format_message()}", err=True, file=file)
+        click.echo(f"fengong: error: {_one_line(self.format_message())}", err=True, file=file)
+
+
+def _one_line(message: str) -> str:
+    r"""*message* on one line: line breaks (from a file name, say) written as ``\n`` and ``\r``.
+
+    >>> print(_one_line("a\nb.txt: empty file"))
+    a\nb.txt: empty file
+    """
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class Interrupted(UserError):
@@ -63,7 +72,8 @@ class LazyGroup(click.Group):
         except FengongError as exc:
             raise UserError(str(exc)) from None
         except KeyboardInterrupt:
-            raise Interrupted("interrupted; outputs left as they were") from None
+            # Held while outputs move (fengong.atomic): each is the earlier one or the new one.
+            raise Interrupted("interrupted; no output was left half-written") from None
 
     def list_commands(self, ctx):
         return [name for name in COMMANDS if self._spec_exists(name)]

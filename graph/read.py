@@ -14,6 +14,7 @@ junk with a :class:`~fengong.FengongError` that names the file and the reason.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -107,22 +108,35 @@ def read_document(path: str | Path) -> tuple[str, str]:
 def iter_documents(paths: list[str]) -> list[str]:
     """Expand directories into the documents they hold, sorted; keep files as given.
 
-    A directory with no documents is an error, as is a missing path.
+    A directory with no documents is an error, as is a missing path. Hidden files and
+    directories (``.git``, editors' and sync tools' copies) are not documents, and a
+    document named twice (a file and its directory, a symlink to it, ``-`` twice) is read once.
     """
     out: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+
     for path in paths:
         p = Path(path)
         if path != "-" and not p.exists():
             raise FengongError(f"{path}: no such file or directory")
         if p.is_dir():
             found = sorted(
-                str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                str(f) for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
                 raise FengongError(
                     f"{path}: no documents in directory (looked for {', '.join(DOCUMENT_SUFFIXES)})"
                 )
-            out.extend(found)
+            for f in found:
+                add(f)
         else:
-            out.append(path)
+            add(path)
     return out

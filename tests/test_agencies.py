@@ -357,3 +357,19 @@ def _zh_labels_of_agencies(store, slug: str) -> dict[str, set[str]]:
     for a, label in rows:
         labels.setdefault(a.value.rsplit("/", 1)[-1], set()).add(label.value)
     return labels
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "  "])
+def test_names_listed_with_spaces_for_commas_are_each_an_actor(space):
+    # Text taken from a PDF often lists names with spaces: each still gets its own assignment.
+    from fengong.parse import parse_text
+
+    text = _field_line_plan(7, f"市发展改革委{space}市住房城乡建设局", "城市更新")
+    leads = [(a.surface, a.actor.short_zh) for a in parse_text(text, "t.txt").items[0].assignments if a.role == "lead"]
+    assert leads == [("市发展改革委", "发展改革委"), ("市住房城乡建设局", "住房城乡建设局")]
+
+
+@pytest.mark.parametrize("text", ["广州市 人民政府", "南宁市人民政府 有关部门负责同志", "住房城乡建设厅 牵头"])
+def test_a_space_inside_one_name_does_not_cut_it(text):
+    # Only when every part reads as a name: a place before its government, a trailing word, stay one piece.
+    assert len(split_actors(text)) == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +68,13 @@ def test_bad_input_is_one_line_exit_2(runner, tmp_path, name, make, reason):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_line_break_in_a_file_name_stays_on_the_one_line(runner, tmp_path):
+    bad = _write(tmp_path / "a\nb.txt", b"")
+    result = build(runner, bad, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"fengong: error: {tmp_path}/a\\nb.txt: empty file"]
+
+
 def test_failed_build_leaves_earlier_build_untouched(runner, tmp_path, plan_path):
     out = tmp_path / "out"
     assert build(runner, "-o", out).exit_code == 0
@@ -120,3 +130,130 @@ def test_console_script_exit_code_and_no_traceback(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"fengong: error: {tmp_path / 'missing.txt'}: no such file or directory"
+
+
+def _one_line_error(result, *words):
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fengong: error: "), result.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+
+
+def test_store_refuses_a_directory_that_is_not_a_store(runner, tmp_path, plan_path):
+    # --store replaces the directory it names: a user's own directory must never be deleted.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("重要", encoding="utf-8")
+    result = build(runner, plan_path, "-o", tmp_path / "out", "--store", mine)
+    _one_line_error(result, str(mine), "not an on-disk store")
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "重要"
+    assert not (tmp_path / "out").exists()
+
+
+def test_store_into_an_empty_directory_and_over_an_earlier_store(runner, tmp_path, plan_path):
+    st = tmp_path / "st"
+    st.mkdir()
+    assert build(runner, plan_path, "-o", tmp_path / "out", "--store", st).exit_code == 0
+    result = build(runner, plan_path, "-o", tmp_path / "out", "--store", st)
+    assert result.exit_code == 0, result.output
+    assert (st / "CURRENT").is_file()
+
+
+@pytest.mark.parametrize("where", ["same", "inside", "around"])
+def test_store_and_output_must_not_overlap(runner, tmp_path, plan_path, where):
+    out = tmp_path / "out"
+    store = {"same": out, "inside": out / "st", "around": tmp_path}[where]
+    result = build(runner, plan_path, "-o", out, "--store", store)
+    _one_line_error(result, "--store", "--output")
+    assert not out.exists()
+
+
+def test_output_that_exists_and_is_not_a_directory(runner, tmp_path, plan_path):
+    # click refuses a regular file; a FIFO or device (/dev/null) got past it to a traceback.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = build(runner, plan_path, "-o", fifo)
+    _one_line_error(result, str(fifo), "not a directory")
+    assert [p.name for p in tmp_path.iterdir()] == ["fifo"]  # no staging left
+
+
+def test_output_below_a_file(runner, tmp_path, plan_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = build(runner, plan_path, "-o", tmp_path / "afile" / "out")
+    _one_line_error(result, str(tmp_path / "afile"), "not a directory")
+
+
+def test_output_directory_on_another_filesystem(runner, tmp_path, plan_path, monkeypatch):
+    # out/ as a mount point (a Docker volume): a rename into it from its parent fails with EXDEV.
+    out = tmp_path / "out"
+    out.mkdir()
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if (out in Path(src).resolve().parents) != (out in Path(dst).resolve().parents):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("fengong.atomic.os.replace", replace)
+    result = build(runner, plan_path, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+
+
+def test_a_failed_move_is_one_line_and_leaves_the_earlier_build(runner, tmp_path, plan_path):
+    out = tmp_path / "out"
+    assert build(runner, "-o", out).exit_code == 0
+    (out / "plan.ttl").unlink()
+    (out / "plan.ttl").mkdir()  # where a file is to go
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = build(runner, plan_path, "-o", out)
+    _one_line_error(result, str(out / "plan.ttl"), "is a directory")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_same_document_given_twice_is_read_once(runner, tmp_path, plan_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    doc = docs / "plan.txt"
+    doc.write_bytes(plan_path.read_bytes())
+    (docs / "link.txt").symlink_to(doc)
+    result = build(runner, doc, docs, str(tmp_path / "docs" / ".." / "docs" / "plan.txt"), "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "plans 1, tasks 66" in result.stderr
+
+
+def test_hidden_files_and_directories_are_not_documents(runner, tmp_path, plan_path):
+    docs = tmp_path / "docs"
+    (docs / ".git").mkdir(parents=True)
+    (docs / "plan.txt").write_bytes(plan_path.read_bytes())
+    (docs / ".git" / "description.txt").write_text("Unnamed repository\n", encoding="utf-8")
+    (docs / ".plan.txt").write_bytes(plan_path.read_bytes())  # an editor's or sync tool's copy
+    result = build(runner, docs, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "plans 1, tasks 66" in result.stderr
+
+
+def test_an_interrupt_while_the_outputs_move_leaves_no_mixed_build(runner, tmp_path, monkeypatch):
+    # Ctrl-C or SIGTERM between two renames used to leave some files new and the rest old.
+    out = tmp_path / "out"
+    assert build(runner, "-o", out).exit_code == 0
+    real_replace = os.replace
+    calls = []
+
+    def replace(src, dst):
+        real_replace(src, dst)
+        if Path(dst).parent == out:  # a move into place, not a write into the staging directory
+            calls.append(dst)
+            if len(calls) == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr("fengong.atomic.os.replace", replace)
+    result = build(runner, ROOT / "tests" / "fixtures" / "state-council-inline.txt", "-o", out)
+    assert result.exit_code == 130, result.output
+    assert len(calls) == len(OUTPUTS)  # every file moved: the new build, whole
+    for name in OUTPUTS:
+        text = (out / name).read_text(encoding="utf-8")
+        assert "gbf-2019-99" in text and "gzbf-2014-94" not in text, name
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

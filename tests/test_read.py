@@ -137,3 +137,18 @@ def test_parse_mangled_plan(seed, cut, keep, how, noise):
     for item in plan.items:
         for a in item.assignments:
             assert decoded[a.span.char_start : a.span.char_end] == a.surface
+
+
+def test_iter_documents_skips_hidden_entries_and_repeats(tmp_path):
+    from fengong.read import iter_documents
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD.txt").write_text("ref", encoding="utf-8")
+    (tmp_path / ".~lock.a.txt").write_text("lock", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("一", encoding="utf-8")
+    (tmp_path / "b.md").write_text("二", encoding="utf-8")
+    (tmp_path / "same.txt").symlink_to(tmp_path / "a.txt")
+    found = iter_documents([str(tmp_path), str(tmp_path / "a.txt"), "-", "-"])
+    assert found == [str(tmp_path / "a.txt"), str(tmp_path / "b.md"), "-"]
+    # a hidden directory named on purpose is still read
+    assert iter_documents([str(tmp_path / ".git")]) == [str(tmp_path / ".git" / "HEAD.txt")]

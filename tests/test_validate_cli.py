@@ -41,3 +41,29 @@ def test_errors_exit_2(runner, tmp_path):
     malformed = runner.invoke(cli, ["validate", str(bad)])
     assert malformed.exit_code == 2 and str(bad) in malformed.stderr
     assert len(malformed.stderr.strip().splitlines()) == 1
+
+
+def _one_line(result):
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fengong: error: "), result.stderr
+    return lines[0]
+
+
+def test_an_empty_graph_is_an_error_not_a_conforming_graph(runner, tmp_path):
+    # A truncated or never-written plan.trig holds no plan: "conforms" would hide it.
+    for name in ("empty.trig", "blank.nq"):
+        path = tmp_path / name
+        path.write_text("" if name == "empty.trig" else "\n\n", encoding="utf-8")
+        result = runner.invoke(cli, ["validate", str(path)])
+        assert result.exit_code == 2, result.output
+        line = _one_line(result)
+        assert str(path) in line and "no statements" in line
+
+
+def test_a_document_instead_of_a_graph_says_to_build_it(runner, plan_path, tmp_path):
+    doc = tmp_path / "plan.txt"
+    doc.write_bytes(plan_path.read_bytes())
+    result = runner.invoke(cli, ["validate", str(doc)])
+    assert result.exit_code == 2
+    line = _one_line(result)
+    assert str(doc) in line and "fengong build" in line

@@ -32,7 +32,8 @@ def site_writer():
 @click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the outputs (written atomically).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Also write an on-disk Oxigraph store here, for query/analyze/serve --store.")
+              help="Also write an on-disk Oxigraph store here, for query/analyze/serve --store (a new or empty "
+                   "directory, or an earlier store, which is replaced whole).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on stderr.")
 @click.option("--views/--no-views", default=True, show_default=True,
               help="Also write the interactive views and index.html.")

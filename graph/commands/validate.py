@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from .. import FengongError
+from ..read import DOCUMENT_SUFFIXES
 
 __all__ = ["validate"]
 
@@ -27,8 +29,13 @@ def validate(graph_file, store_dir, shapes, quiet):
     from ..store import open_store
     from ..validate import validate as run
 
+    if graph_file and not store_dir and Path(graph_file).suffix.lower() in DOCUMENT_SUFFIXES:
+        raise FengongError(f"{graph_file}: a document, not a graph file; build it first "
+                           f"(fengong build {graph_file}) and validate out/plan.trig")
     try:
         store = open_store(graph_file, store_dir)
+        if len(store) == 0:  # a truncated or never-written file: "conforms" would hide it
+            raise FengongError(f"{store_dir or graph_file}: no statements (an empty graph)")
         data = rdflib.Dataset()
         data.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
         shapes_graph = None
