@@ -24,7 +24,16 @@ ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/fengong/ontology")
 @functools.lru_cache(maxsize=1)
 def _ontology_triples() -> tuple[ox.Triple, ...]:
     data = (resources.files("fengong.ontology") / "plan.ttl").read_bytes()
-    return tuple(ox.parse(data, format=ox.RdfFormat.TURTLE))
+    # The parser names blank nodes (OWL lists, restrictions) at random: renamed in order of
+    # appearance, two builds of the same documents write the same bytes.
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"ontology{len(names) + 1}"))
+        return term
+
+    return tuple(ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
 
 
 def ontology_quads() -> Iterator[ox.Quad]:

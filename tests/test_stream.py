@@ -201,3 +201,15 @@ def test_the_cli_build_brings_igraph_in_without_matplotlib():
             "print('igraph' in sys.modules, 'matplotlib' in sys.modules); import matplotlib.pyplot; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "False", "ok"]  # and matplotlib still imports afterwards
+
+
+def test_two_builds_of_the_same_documents_write_the_same_bytes(tmp_path):
+    # In two processes: blank nodes of the ontology used to get random names in each.
+    import subprocess
+    import sys
+
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-m", "fengong", "build", "-q", "--no-views", "-o", str(tmp_path / name)], check=True)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "plan.nq" in files and "plan.trig" in files
+    assert [f for f in files if (tmp_path / "a" / f).read_bytes() != (tmp_path / "b" / f).read_bytes()] == []
