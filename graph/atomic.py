@@ -25,7 +25,7 @@ from typing import BinaryIO, Iterator
 
 from . import FengongError
 
-__all__ = ["write_bytes", "write_text", "open_atomic", "OutputDir"]
+__all__ = ["write_bytes", "write_text", "open_atomic", "OutputDir", "deferred_signals"]
 
 
 def _umask() -> int:
@@ -85,8 +85,17 @@ def write_text(path: str | Path, text: str, bom: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends, then deliver them to the handlers of before."""
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them to the handlers of before
+    (in the main thread; elsewhere the block runs as it is).
+
+    >>> import signal
+    >>> with deferred_signals():
+    ...     signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    False
+    >>> signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    True
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -136,7 +145,7 @@ class OutputDir:
         assert self.stage is not None
         # Ctrl-C or SIGTERM between two renames would leave some outputs new and the rest old
         # (and one during the clean-up, the staging directory): it waits until they are done.
-        with _signals_deferred():
+        with deferred_signals():
             self._finish(exc_type is None)
         return False
 

@@ -28,7 +28,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import FengongError
-from .atomic import OutputDir, _signals_deferred
+from .atomic import OutputDir, deferred_signals
 from .gcpause import cycles_uncollected  # millions of rows, no cycles (the workers inherit it)
 from .model import build_store
 from .parse import claim_slug, parse_file
@@ -441,7 +441,7 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
         disk.flush()
         del disk
         old = None
-        with _signals_deferred():  # Ctrl-C between the two renames would leave no store
+        with deferred_signals():  # Ctrl-C between the two renames would leave no store
             try:
                 if store_dir.exists():
                     old = parent / f".{store_dir.name}.old"
