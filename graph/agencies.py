@@ -199,28 +199,43 @@ def _split_actors(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 _SPACES = re.compile(r"[ \u3000\t]+")
+# A space does not part a government or party committee from what follows it without a
+# jurisdiction of its own (市人民政府 办公厅, 自治区党委 宣传部: one name), nor a unit inside a
+# body from the body (… 办公室, … 总队).
+_PARENT_END = re.compile(r"(政府|党委|[省市区县]委|总局)$")
+_UNIT_END = re.compile(r"(办公厅|办公室|宣传部|组织部|统战部|政法委|编办|总队|支队|大队|分局)$")
 
 
 def _space_parts(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """text[start:end] cut at its spaces when it is names listed with spaces for commas
     (``自治区发展改革委 住房城乡建设厅``, often so in text taken from a PDF): every part,
-    outside brackets, must end and read as an actor's name; else None."""
+    outside brackets, must end and read as an actor's name, and no space may sit inside
+    one name (:data:`_PARENT_END`, :data:`_UNIT_END`); else None. A leading 由 and a
+    trailing 等 or 牵头 stay with the first and last parts."""
     raw = text[start:end]
-    left = len(raw) - len(raw.lstrip(" \u3000\t"))
-    right = len(raw.rstrip(" \u3000\t"))
-    parts, cut = [], start + left
-    for m in _SPACES.finditer(text, start + left, start + right):
-        if _depth(text, start, m.start()):
+    lo = start + len(raw) - len(raw.lstrip(" \u3000\t"))
+    hi = start + len(raw.rstrip(" \u3000\t。."))
+    core_hi = lo + len(_TRAILERS.sub("", text[lo:hi]).rstrip(" \u3000\t"))
+    m = _LEADERS.match(text, lo, core_hi)
+    core_lo = m.end() if m else lo
+    parts, cut = [], core_lo
+    for sp in _SPACES.finditer(text, core_lo, core_hi):
+        if _depth(text, core_lo, sp.start()):
             continue
-        parts.append((cut, m.start()))
-        cut = m.end()
+        parts.append((cut, sp.start()))
+        cut = sp.end()
     if not parts:
         return None
-    parts.append((cut, start + right))
+    parts.append((cut, core_hi))
     names = [text[a:b] for a, b in parts]
-    if all(_AGENCY_END.search(n) and looks_like_actor(n) for n in names):
-        return parts
-    return None
+    if not all(_AGENCY_END.search(n) and looks_like_actor(n) for n in names):
+        return None
+    for left, right in zip(names, names[1:]):
+        if not _OPENER.match(right) and (_PARENT_END.search(left) or _UNIT_END.search(right)):
+            return None
+    parts[0] = (lo, parts[0][1])
+    parts[-1] = (parts[-1][0], end)
+    return parts
 
 
 def _add_pieces(pieces: list[Piece], text: str, start: int, end: int) -> None:
@@ -265,7 +280,7 @@ def _add_piece(pieces: list[Piece], text: str, start: int, end: int) -> None:
     raw = text[start:end]
     lead = len(raw) - len(raw.lstrip(" \u3000\t"))
     surface = raw.strip(" \u3000\t。.")
-    trimmed = _TRAILERS.sub("", surface) or surface
+    trimmed = (_TRAILERS.sub("", surface) or surface).rstrip(" \u3000\t")
     m = _LEADERS.match(trimmed)
     if m and len(trimmed) > m.end() + 1:
         lead += m.end()

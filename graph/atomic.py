@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -34,6 +36,9 @@ def _umask() -> int:
     return mask
 
 
+# A process's own descriptors: they lead to what the shell opened (a pipe, a file opened with >>).
+_DESCRIPTOR = re.compile(r"^/dev/(?:std(?:in|out|err)|fd/\d+)$|^/proc/[^/]+/fd/\d+$")
+
 # mkstemp creates files readable by the owner only; outputs are meant to be shared and served.
 _FILE_MODE = 0o666 & ~_umask()
 
@@ -43,21 +48,26 @@ def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
     """A binary file that replaces *path* when the ``with`` block ends without error
     (a temporary file beside it until then), for outputs written piece by piece.
 
-    A symbolic link stays a link: the file it points to is replaced. A device or a
-    named pipe (``-o /dev/null``, ``-o >(gzip > x.gz)``) is written to as it is:
-    renaming over it would put a regular file in its place (for root, /dev/null).
+    A symbolic link stays a link: the file it points to is replaced. A device, a pipe or
+    a process's own descriptor (``-o /dev/null``, ``-o /dev/stdout``, ``-o >(gzip > x.gz)``)
+    is written to as it is, appending (so ``>>`` keeps what the file held): renaming over
+    it would put a regular file in its place (for root, over /dev/null).
     """
     shown = Path(path)
-    path = Path(os.path.realpath(path))
-    if path.is_dir():
+    try:
+        mode = os.stat(path).st_mode  # through links
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
         raise FengongError(f"{shown}: is a directory")
-    if path.exists() and not path.is_file():
+    if _DESCRIPTOR.match(str(path)) or (mode is not None and not stat.S_ISREG(mode)):
         try:
-            with open(path, "wb", buffering=buffering) as fh:
+            with open(path, "ab", buffering=buffering) as fh:
                 yield fh
         except OSError as exc:
             raise FengongError(f"{shown}: cannot write ({exc.strerror or exc})") from None
         return
+    path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -298,7 +298,8 @@ def find_agency(agencies: Iterable[Agency], name: str) -> Agency:
     hits: dict[str, Agency] = {}
     for test in ("short", "exact", "part"):
         for a in agencies:
-            labels = [a.short_zh] if test == "short" else a.names()
+            # A part of a name, never of the IRI (every IRI shares https://w3id.org/fengong/…).
+            labels = [a.short_zh] if test == "short" else a.names()[:-1] if test == "part" else a.names()
             if test == "part":
                 found = any(wanted in _norm(n) for n in labels if n)
             else:

@@ -156,7 +156,8 @@ def _connection(parts: urllib.parse.SplitResult, port: int | None, timeout: floa
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _PARAM = re.compile(rf'\s*({_TOKEN})\s*=\s*(?:"((?:[^"\\]|\\.)*)"|({_TOKEN}))\s*(?:,|$)')
-_SCHEME = re.compile(rf"\s*,?\s*({_TOKEN})(?:\s+|$)")
+_SCHEME = re.compile(rf"[\s,]*({_TOKEN})(?=[\s,]|$)\s*")
+_TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*\s*(?:,|$)")
 #: Digest algorithms by name (RFC 7616), strongest first.
 _ALGORITHMS = {"SHA-256": hashlib.sha256, "MD5": hashlib.md5}
 
@@ -181,6 +182,8 @@ def challenges(values: list[str]) -> list[tuple[str, dict[str, str]]]:
                 quoted = p.group(2)
                 params[p.group(1).lower()] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else p.group(3)
                 pos = p.end()
+            if not params and (t := _TOKEN68.match(value, pos)) is not None:
+                pos = t.end()  # Negotiate abc== : a token, not parameters
             out.append((m.group(1).lower(), params))
     return out
 
@@ -231,7 +234,9 @@ class Digest:
         def q(text: str) -> str:
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-        fields = [f"username={q(user)}", f"realm={q(self.realm)}", f"nonce={q(self.nonce)}", f"uri={q(uri)}",
+        # A name outside ASCII goes as username* (RFC 7616 3.4.4), percent-encoded UTF-8.
+        name = f"username={q(user)}" if user.isascii() else f"username*=UTF-8''{urllib.parse.quote(user, safe='')}"
+        fields = [name, f"realm={q(self.realm)}", f"nonce={q(self.nonce)}", f"uri={q(uri)}",
                   f"algorithm={self.algorithm}", f"response={q(response)}"]
         if self.opaque is not None:
             fields.append(f"opaque={q(self.opaque)}")
@@ -239,6 +244,8 @@ class Digest:
             fields += [f"qop={self.qop}", f"nc={nc}", f"cnonce={q(cnonce)}"]
         return "Digest " + ", ".join(fields)
 
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 #: The Digest challenge each server (scheme, host, port, user) last sent, for the rest of the process.
 _DIGESTS: dict[tuple, Digest] = {}
@@ -272,17 +279,21 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
         return _once(method, url, parts, port, body, sent, timeout, deadline)
     user = urllib.parse.unquote(parts.username)
     password = urllib.parse.unquote(parts.password or "")
+    if _CONTROL.search(user + password):
+        raise TransportError(f"{shown(url)}: the user or password in the URL holds a control character (a line break?)")
     key = (parts.scheme, (parts.hostname or "").lower(), port, user)
+    basic = "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
     uri = _target(parts, port)
     digest = _DIGESTS.get(key)
-    if digest is not None:
-        sent["Authorization"] = digest.authorization(user, password, method, uri)
-    else:
-        sent["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    sent["Authorization"] = digest.authorization(user, password, method, uri) if digest is not None else basic
     answer = _once(method, url, parts, port, body, sent, timeout, deadline)
     if answer.status != 401:
         return answer
     fresh = _digest_challenge(answer.headers)
+    if fresh is None and digest is not None and any(s == "basic" for s, _ in challenges(answer.headers.get_all("WWW-Authenticate") or [])):
+        # Another endpoint of a Digest server that takes Basic only.
+        sent["Authorization"] = basic
+        return _once(method, url, parts, port, body, sent, timeout, deadline)
     # Challenged again with the nonce just answered: the user or password is wrong.
     if fresh is None or (digest is not None and fresh.nonce == digest.nonce):
         return answer
@@ -346,6 +357,8 @@ def _once(method: str, url: str, parts: urllib.parse.SplitResult, port: int | No
     except Exception as exc:
         if expired.is_set() or isinstance(exc, (socket.timeout, TimeoutError)):
             raise TransportTimeout(f"{shown(url)}: no complete answer within {timeout:g} s") from None
+        if isinstance(exc, ValueError):  # a header http.client will not write; its text may hold credentials
+            raise TransportError(f"{shown(url)}: the request could not be written ({type(exc).__name__})") from None
         if isinstance(exc, (http.client.HTTPException, ssl.SSLError)):
             raise TransportError(f"{shown(url)}: the exchange broke off ({type(exc).__name__}: {exc})") from None
         if isinstance(exc, OSError):

@@ -99,3 +99,11 @@ def run_main(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_digest_logins(monkeypatch):
+    """Each test starts with no Digest challenge remembered (a port may be reused by a later test)."""
+    from fengong import transport
+
+    monkeypatch.setattr(transport, "_DIGESTS", {})

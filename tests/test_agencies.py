@@ -369,7 +369,24 @@ def test_names_listed_with_spaces_for_commas_are_each_an_actor(space):
     assert leads == [("市发展改革委", "发展改革委"), ("市住房城乡建设局", "住房城乡建设局")]
 
 
-@pytest.mark.parametrize("text", ["广州市 人民政府", "南宁市人民政府 有关部门负责同志", "住房城乡建设厅 牵头"])
+@pytest.mark.parametrize("text", ["广州市 人民政府", "南宁市人民政府 有关部门负责同志", "住房城乡建设厅 牵头", "市政府 办公厅",
+                                  "自治区党委 宣传部", "国家税务总局 广西壮族自治区税务局", "省人民政府 国有资产监督管理委员会"])
 def test_a_space_inside_one_name_does_not_cut_it(text):
-    # Only when every part reads as a name: a place before its government, a trailing word, stay one piece.
+    # Only when every part reads as a name, and no part is a government's or a committee's own
+    # office without a jurisdiction of its own: these stay one piece.
     assert len(split_actors(text)) == 1
+
+
+@pytest.mark.parametrize("text, names", [
+    ("市发展改革委 市住房城乡建设局等", ["市发展改革委", "市住房城乡建设局"]),
+    ("由财政厅 商务厅负责", ["财政厅", "商务厅"]),
+    ("财政厅 商务厅牵头", ["财政厅", "商务厅"]),
+    ("各市人民政府 自治区有关部门", ["各市人民政府", "自治区有关部门"]),
+])
+def test_a_spaced_list_with_a_leading_or_trailing_word_is_split_too(text, names):
+    pieces = split_actors(text)
+    assert [p.surface for p in pieces] == names and all(text[p.start:p.end] == p.surface for p in pieces)
+
+
+def test_a_trailer_after_a_space_leaves_no_space_in_the_name():
+    assert [(p.surface, p.start, p.end) for p in split_actors("财政厅 等部门")] == [("财政厅", 0, 3)]

@@ -44,3 +44,18 @@ def test_a_symlink_stays_a_link_to_the_new_file(tmp_path):
 def test_a_directory_in_the_way_is_one_line(tmp_path):
     with pytest.raises(FengongError, match=r"is a directory$"):
         write_text(tmp_path, "x")
+
+
+def test_dev_stdout_is_written_through_and_appends_after_what_the_shell_kept(tmp_path):
+    # stdout a pipe: the rows reach it; stdout a file opened with >>: what it held stays.
+    import subprocess
+    import sys
+
+    code = "from fengong.atomic import write_text; write_text('/dev/stdout', '城镇化\\n')"
+    piped = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    assert piped.stdout.decode() == "城镇化\n"
+    log = tmp_path / "log.csv"
+    log.write_text("earlier\n", encoding="utf-8")
+    with open(log, "ab") as out:
+        subprocess.run([sys.executable, "-c", code], stdout=out, check=True)
+    assert log.read_text(encoding="utf-8") == "earlier\n城镇化\n"

@@ -242,6 +242,13 @@ def test_agency_by_part_of_a_name_or_its_iri(runner, name, first_line):
     assert run(runner, "--agency", name).stdout.startswith(first_line)
 
 
+@pytest.mark.parametrize("fragment", ["org", "w3id", "agency"])
+def test_a_piece_of_the_iri_is_not_a_name(capsys, fragment):
+    # Every IRI shares https://w3id.org/fengong/id/agency/: a piece of it names no agency.
+    code, err = exit_code_and_error(capsys, "--agency", fragment)
+    assert code == 2 and "names more than one actor" not in err and "unknown agency" in err
+
+
 def test_agency_matching_several_lists_them(capsys):
     code, err = exit_code_and_error(capsys, "--agency", "公安")
     assert code == 2 and len(err.strip().splitlines()) == 1

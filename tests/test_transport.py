@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import threading
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -68,6 +70,7 @@ class _DigestServer(BaseHTTPRequestHandler):
     RFC's formula; it records each request's Authorization header and body."""
 
     nonce = "nonce-1"
+    user = "alice"
     seen: list[tuple[str, bytes]] = []
 
     def log_message(self, *args):
@@ -89,8 +92,15 @@ class _DigestServer(BaseHTTPRequestHandler):
         f = _fields(header)
         if f.get("nonce") != self.nonce or f.get("opaque") != "op":
             return False
+        if "username*" in f:  # RFC 7616 3.4.4: UTF-8'' and percent-encoding
+            charset, _, quoted = f["username*"].partition("''")
+            name = urllib.parse.unquote(quoted, encoding=charset)
+        else:
+            name = f["username"]
         md5 = lambda s: hashlib.md5(s.encode()).hexdigest()  # noqa: E731
-        ha1, ha2 = md5(f"alice:virtuoso:s3cret"), md5(f"{self.command}:{self.path}")
+        if name != self.user:
+            return False
+        ha1, ha2 = md5(f"{name}:virtuoso:s3cret"), md5(f"{self.command}:{self.path}")
         return f["uri"] == self.path and f["response"] == md5(f"{ha1}:{self.nonce}:{f['nc']}:{f['cnonce']}:auth:{ha2}")
 
     def do_POST(self):
@@ -114,6 +124,7 @@ class _DigestServer(BaseHTTPRequestHandler):
 def digest_server():
     _DigestServer.seen = []
     _DigestServer.nonce = "nonce-1"
+    _DigestServer.user = "alice"
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _DigestServer)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield srv.server_address[1]
@@ -193,3 +204,65 @@ def test_a_server_asking_for_what_fengong_cannot_give_says_so():
         srv.server_close()
     assert str(failed.value).endswith("the server asks for authentication fengong cannot give (Bearer, Digest): "
                                       "only Basic and Digest (MD5, SHA-256, qop=auth)")
+
+
+def test_a_user_name_outside_ascii_goes_as_username_star(digest_server):
+    _DigestServer.user = "张三"
+    url = f"http://%E5%BC%A0%E4%B8%89:s3cret@127.0.0.1:{digest_server}/sparql-auth"
+    assert RemoteStore(url, union=False).query("ASK { ?s ?p ?o }").boolean is True
+    assert "username*=UTF-8''%E5%BC%A0%E4%B8%89" in _DigestServer.seen[-1][0]
+
+
+def test_a_line_break_in_the_credentials_is_refused_in_one_line_without_them(digest_server):
+    url = f"http://a%0d%0aX-Evil:%20x:pw@127.0.0.1:{digest_server}/sparql-auth"
+    with pytest.raises(FengongError) as failed:
+        RemoteStore(url, union=False).query("ASK { ?s ?p ?o }")
+    message = str(failed.value)
+    assert "control character" in message and ":pw@" not in message and "\r" not in message and "\n" not in message
+    assert _DigestServer.seen == []  # nothing was sent
+
+
+def test_challenges_after_a_scheme_without_parameters_are_read():
+    assert challenges(["Negotiate, Digest realm=\"r\", nonce=\"n\", qop=\"auth\""]) == [
+        ("negotiate", {}), ("digest", {"realm": "r", "nonce": "n", "qop": "auth"})]
+    assert challenges(["Negotiate abc==, NTLM"]) == [("negotiate", {}), ("ntlm", {})]
+
+
+class _BasicOnly(BaseHTTPRequestHandler):
+    """Another endpoint of the same server: Basic only."""
+
+    seen: list[str] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        header = self.headers.get("Authorization", "")
+        type(self).seen.append(header)
+        ok = header == "Basic " + base64.b64encode(b"alice:s3cret").decode()
+        data = json.dumps({"head": {}, "boolean": True}).encode() if ok else b""
+        self.send_response(200 if ok else 401)
+        if not ok:
+            self.send_header("WWW-Authenticate", 'Basic realm="x"')
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_server_known_for_digest_still_gets_basic_where_only_basic_is_asked(monkeypatch):
+    from fengong import transport
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    _BasicOnly.seen = []
+    # As if an earlier request of this process had met a Digest challenge on this server.
+    monkeypatch.setitem(transport._DIGESTS, ("http", "127.0.0.1", port, "alice"), Digest({"realm": "v", "nonce": "n"}))
+    try:
+        assert RemoteStore(f"http://alice:s3cret@127.0.0.1:{port}/basic", union=False).query("ASK { ?s ?p ?o }").boolean
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert [h.split()[0] for h in _BasicOnly.seen] == ["Digest", "Basic"]

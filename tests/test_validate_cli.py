@@ -60,6 +60,14 @@ def test_an_empty_graph_is_an_error_not_a_conforming_graph(runner, tmp_path):
         assert str(path) in line and "no statements" in line
 
 
+def test_the_default_empty_graph_is_named_in_the_message(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "plan.trig").write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 2 and _one_line(result).endswith("out/plan.trig: no statements (an empty graph)")
+
+
 def test_a_document_instead_of_a_graph_says_to_build_it(runner, plan_path, tmp_path):
     doc = tmp_path / "plan.txt"
     doc.write_bytes(plan_path.read_bytes())

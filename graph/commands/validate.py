@@ -35,7 +35,8 @@ def validate(graph_file, store_dir, shapes, quiet):
     try:
         store = open_store(graph_file, store_dir)
         if len(store) == 0:  # a truncated or never-written file: "conforms" would hide it
-            raise FengongError(f"{store_dir or graph_file}: no statements (an empty graph)")
+            # With neither given, open_store read out/plan.trig (an empty one: the bundled plan has statements).
+            raise FengongError(f"{store_dir or graph_file or 'out/plan.trig'}: no statements (an empty graph)")
         data = rdflib.Dataset()
         data.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
         shapes_graph = None
