@@ -66,6 +66,10 @@ class Answer:
         """The value of header *name*, or *default*."""
         return self.headers.get(name, default)
 
+    def offered(self) -> list[tuple[str, dict[str, str]]]:
+        """The authentication challenges of its ``WWW-Authenticate`` headers (:func:`challenges`)."""
+        return challenges(self.headers.get_all("WWW-Authenticate") or [])
+
     def refusal(self, url: str) -> str:
         """What a 401 means for *url*, to add to its message ("" for any other status).
 
@@ -76,7 +80,7 @@ class Answer:
             return ""
         if urllib.parse.urlsplit(url).username is None:
             return "; the server asks for a user and password: give them in the URL (http://user:password@host/…)"
-        offered = challenges(self.headers.get_all("WWW-Authenticate") or [])
+        offered = self.offered()
         if offered and not any(s == "basic" or (s == "digest" and Digest(p).usable) for s, p in offered):
             names = ", ".join(dict.fromkeys(s.capitalize() for s, _ in offered))
             return f"; the server asks for authentication fengong cannot give ({names}): only Basic and Digest (MD5, SHA-256, qop=auth)"
@@ -204,16 +208,17 @@ class Digest:
         self.nonce = params.get("nonce", "")
         self.opaque = params.get("opaque")
         self.algorithm = params.get("algorithm", "MD5")
+        self._sess = self.algorithm.upper().endswith("-SESS")
+        self.hash = self.algorithm.upper().removesuffix("-SESS")  # a key of _ALGORITHMS when usable
         qops = [q.strip().lower() for q in params.get("qop", "").split(",") if q.strip()]
         self.qop = "auth" if "auth" in qops else None
-        self.usable = bool(self.nonce) and self.algorithm.upper().removesuffix("-SESS") in _ALGORITHMS and (self.qop or not qops)
+        self.usable = bool(self.nonce) and self.hash in _ALGORITHMS and (self.qop or not qops)
         self._count = 0
         self._lock = threading.Lock()
 
     def authorization(self, user: str, password: str, method: str, uri: str, cnonce: str | None = None) -> str:
         """The ``Authorization`` header value for one request (each one counts a use of the nonce)."""
-        name = self.algorithm.upper()
-        h = _ALGORITHMS[name.removesuffix("-SESS")]
+        h = _ALGORITHMS[self.hash]
 
         def hex_(text: str) -> str:
             return h(text.encode("utf-8")).hexdigest()
@@ -223,7 +228,7 @@ class Digest:
             nc = f"{self._count:08x}"
         cnonce = cnonce or base64.b64encode(os.urandom(18)).decode("ascii")
         ha1 = hex_(f"{user}:{self.realm}:{password}")
-        if name.endswith("-SESS"):
+        if self._sess:
             ha1 = hex_(f"{ha1}:{self.nonce}:{cnonce}")
         ha2 = hex_(f"{method}:{uri}")
         if self.qop:
@@ -251,12 +256,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DIGESTS: dict[tuple, Digest] = {}
 
 
-def _digest_challenge(headers: http.client.HTTPMessage) -> Digest | None:
-    """The strongest usable Digest challenge among *headers*' ``WWW-Authenticate``, if any."""
-    found = [Digest(p) for scheme, p in challenges(headers.get_all("WWW-Authenticate") or []) if scheme == "digest"]
-    found = [d for d in found if d.usable]
+def _digest_challenge(offered: list[tuple[str, dict[str, str]]]) -> Digest | None:
+    """The strongest usable Digest challenge among the *offered* ones (:meth:`Answer.offered`), if any."""
+    found = [d for d in (Digest(p) for scheme, p in offered if scheme == "digest") if d.usable]
     order = list(_ALGORITHMS)
-    found.sort(key=lambda d: order.index(d.algorithm.upper().removesuffix("-SESS")))
+    found.sort(key=lambda d: order.index(d.hash))
     return found[0] if found else None
 
 
@@ -275,36 +279,37 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
         raise TransportError(f"{shown(url)}: the time limit must be a positive number of seconds, not {timeout!r}")
     deadline = time.monotonic() + timeout
     sent = {"User-Agent": USER_AGENT, **(headers or {})}
+    target = _target(parts, port)  # also the uri a Digest answer covers
     if parts.username is None:
-        return _once(method, url, parts, port, body, sent, timeout, deadline)
+        return _once(method, url, parts, port, target, body, sent, timeout, deadline)
     user = urllib.parse.unquote(parts.username)
     password = urllib.parse.unquote(parts.password or "")
     if _CONTROL.search(user + password):
         raise TransportError(f"{shown(url)}: the user or password in the URL holds a control character (a line break?)")
     key = (parts.scheme, (parts.hostname or "").lower(), port, user)
     basic = "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-    uri = _target(parts, port)
     digest = _DIGESTS.get(key)
-    sent["Authorization"] = digest.authorization(user, password, method, uri) if digest is not None else basic
-    answer = _once(method, url, parts, port, body, sent, timeout, deadline)
+    sent["Authorization"] = digest.authorization(user, password, method, target) if digest is not None else basic
+    answer = _once(method, url, parts, port, target, body, sent, timeout, deadline)
     if answer.status != 401:
         return answer
-    fresh = _digest_challenge(answer.headers)
-    if fresh is None and digest is not None and any(s == "basic" for s, _ in challenges(answer.headers.get_all("WWW-Authenticate") or [])):
+    offered = answer.offered()
+    fresh = _digest_challenge(offered)
+    if fresh is None and digest is not None and any(s == "basic" for s, _ in offered):
         # Another endpoint of a Digest server that takes Basic only.
         sent["Authorization"] = basic
-        return _once(method, url, parts, port, body, sent, timeout, deadline)
+        return _once(method, url, parts, port, target, body, sent, timeout, deadline)
     # Challenged again with the nonce just answered: the user or password is wrong.
     if fresh is None or (digest is not None and fresh.nonce == digest.nonce):
         return answer
     _DIGESTS[key] = fresh
-    sent["Authorization"] = fresh.authorization(user, password, method, uri)
-    return _once(method, url, parts, port, body, sent, timeout, deadline)
+    sent["Authorization"] = fresh.authorization(user, password, method, target)
+    return _once(method, url, parts, port, target, body, sent, timeout, deadline)
 
 
-def _once(method: str, url: str, parts: urllib.parse.SplitResult, port: int | None, body: bytes | None,
+def _once(method: str, url: str, parts: urllib.parse.SplitResult, port: int | None, target: str, body: bytes | None,
           sent: dict[str, str], timeout: float, deadline: float) -> Answer:
-    """One request and its whole answer, by *deadline* (:func:`time.monotonic`)."""
+    """One request (to *target*, :func:`_target`) and its whole answer, by *deadline* (:func:`time.monotonic`)."""
 
     def left() -> float:
         remaining = deadline - time.monotonic()
@@ -316,7 +321,7 @@ def _once(method: str, url: str, parts: urllib.parse.SplitResult, port: int | No
         first = left()
     except socket.timeout:
         raise TransportTimeout(f"{shown(url)}: no complete answer within {timeout:g} s") from None
-    conn, target = _connection(parts, port, first), _target(parts, port)
+    conn = _connection(parts, port, first)
     try:
         conn.connect()
     except OSError as exc:
