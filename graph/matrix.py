@@ -45,6 +45,7 @@ import numpy as np
 from . import FengongError
 from .gcpause import cycles_uncollected
 from .store import Store
+from .textwidth import distinct_names
 from .vocab import ID
 
 __all__ = [
@@ -247,37 +248,22 @@ def sort_key(label: str, lang: str) -> tuple:
 
 
 def distinct_labels(agencies: Iterable[Agency], lang: str = "zh") -> list[str]:
-    """Display labels of *agencies* that tell them apart: each :meth:`Agency.label`, except that
-    labels shared by several (发展改革委 of two provinces) become the full Chinese name, then
-    gain the id.
+    """Display labels of *agencies* that tell them apart (:func:`fengong.textwidth.distinct_names`):
+    each :meth:`Agency.label`, except that labels shared by several (发展改革委 of two provinces)
+    become the full Chinese name, then gain the id.
 
     >>> a = Agency("https://w3id.org/fengong/id/agency/gx-finance", "财政厅", "广西壮族自治区财政厅", None, (), "Agency")
     >>> b = Agency("https://w3id.org/fengong/id/agency/hn-finance", "财政厅", "湖南省财政厅", None, (), "Agency")
     >>> distinct_labels([a, b]), distinct_labels([a])
     (['广西壮族自治区财政厅', '湖南省财政厅'], ['财政厅'])
     """
-    agencies = list(agencies)
-
-    def text(a: Agency, level: int) -> str:
+    def names(a: Agency) -> tuple[str, str, str]:
         base = a.label(lang)
-        if level == 0:
-            return base
         # The full Chinese name names the jurisdiction; an English label stays English (no CJK font needed).
         full = (a.name_zh or base) if lang == "zh" or not a.name_en else base
-        return full if level == 1 else f"{full} ({a.id})"
+        return base, full, a.id
 
-    levels = [0] * len(agencies)
-    labels = [text(a, 0) for a in agencies]
-    while True:
-        seen: dict[str, int] = defaultdict(int)
-        for label in labels:
-            seen[label] += 1
-        bump = [i for i, label in enumerate(labels) if seen[label] > 1 and levels[i] < 2]
-        if not bump:
-            return labels
-        for i in bump:
-            levels[i] += 1
-            labels[i] = text(agencies[i], levels[i])
+    return distinct_names([names(a) for a in agencies])
 
 
 def find_agency(agencies: Iterable[Agency], name: str) -> Agency:

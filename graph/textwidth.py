@@ -13,8 +13,9 @@ carriage return) as a formula, so such text is prefixed with ``'``.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
-__all__ = ["display_width", "pad", "truncate", "neutralise", "FORMULA_STARTS"]
+__all__ = ["display_width", "pad", "truncate", "neutralise", "distinct_names", "FORMULA_STARTS"]
 
 #: First characters that make a spreadsheet evaluate a cell (the full-width forms too: RDF made
 #: elsewhere keeps them, and spreadsheets in CJK locales may read ＝ as =).
@@ -76,3 +77,25 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def distinct_names(names: list[tuple[str, str, str]]) -> list[str]:
+    """Names that tell their owners apart: for each (short, full, id), the short name; where
+    several share it, the full one (the jurisdiction's 财政厅 of two provinces); where that is
+    shared too, the full one with the id.
+
+    >>> distinct_names([("财政厅", "广西壮族自治区财政厅", "gx-finance"), ("财政厅", "湖南省财政厅", "hn-finance"),
+    ...                 ("教育厅", "教育厅", "a"), ("教育厅", "教育厅", "b"), ("商务厅", "商务厅", "c")])
+    ['广西壮族自治区财政厅', '湖南省财政厅', '教育厅 (a)', '教育厅 (b)', '商务厅']
+    """
+    levels = [0] * len(names)
+    out = [short for short, _, _ in names]
+    while True:
+        seen = Counter(out)
+        bump = [i for i, name in enumerate(out) if seen[name] > 1 and levels[i] < 2]
+        if not bump:
+            return out
+        for i in bump:
+            levels[i] += 1
+            _, full, key = names[i]
+            out[i] = full if levels[i] == 1 else f"{full} ({key})"

@@ -48,6 +48,7 @@ from .. import FengongError
 from ..network import to_networkx
 from ..numerals import to_int
 from ..store import Store
+from ..textwidth import distinct_names
 from .labels import chrome, term_label
 
 __all__ = [
@@ -781,14 +782,7 @@ def _resolve(ctx: Context, what: str, query: str, candidates: list[str]) -> str:
 
 def _told_apart(ctx: Context, nodes: list[str], shown: dict[str, str]) -> list[str]:
     """Display names of *nodes*: the short one, else (when several share it) the full one, else with the id."""
-    def counts(names):
-        return {x: names.count(x) for x in names}
-
-    names = [shown[n] for n in nodes]
-    seen = counts(names)
-    names = [ctx.node[n].get("name_zh") or name if seen[name] > 1 else name for n, name in zip(nodes, names)]
-    seen = counts(names)
-    return [f"{name} ({_local(n)})" if seen[name] > 1 else name for n, name in zip(nodes, names)]
+    return distinct_names([(shown[n], ctx.node[n].get("name_zh") or shown[n], _local(n)) for n in nodes])
 
 
 def resolve_agency(ctx: Context, name: str) -> str:

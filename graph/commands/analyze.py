@@ -17,13 +17,12 @@ so it lines up in a terminal.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from .. import FengongError
-from ..textwidth import display_width, pad
+from ..textwidth import display_width, distinct_names, pad
 
 __all__ = ["analyze", "format_text", "FORMATS", "HEADERS"]
 
@@ -59,9 +58,9 @@ def _name(a, lang: str) -> str:
 
 def _names(agencies, lang: str) -> dict[str, str]:
     """IRI → display name; a name several agencies share (发展改革委 of two provinces) gets the id."""
-    plain = {a.iri: _name(a, lang) for a in agencies}
-    shared = Counter(plain.values())
-    return {iri: f"{name} ({iri.rsplit('/', 1)[-1]})" if shared[name] > 1 else name for iri, name in plain.items()}
+    agencies = list(agencies)
+    names = distinct_names([(_name(a, lang), _name(a, lang), a.iri.rsplit("/", 1)[-1]) for a in agencies])
+    return {a.iri: name for a, name in zip(agencies, names)}
 
 
 def _num(x: float | None, digits: int) -> str:
