@@ -160,7 +160,6 @@ class OutputDir:
         return False
 
     def _finish(self, move: bool) -> None:
-        assert self.stage is not None
         try:
             if move:
                 moves = [(src, self.target / src.relative_to(self.stage))

@@ -41,7 +41,7 @@ class Seconds(click.ParamType):
 
 
 def igraph_without_matplotlib() -> None:
-    """Import python-igraph (page layouts, betweenness of big graphs) without matplotlib,
+    """Import python-igraph (the page layout of `build` and `viz`) without matplotlib,
     which it imports for plotting.
 
     That import costs 0.5–1 s of CPU (igraph alone: ~0.06 s) and no command plots
