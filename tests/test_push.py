@@ -10,18 +10,16 @@ maps GraphDB's and Virtuoso's paths onto Oxigraph's.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pyoxigraph as ox
 import pytest
@@ -33,6 +31,7 @@ from fengong.push import STAGING_PREFIX, Endpoints, PushInterrupted, endpoints, 
 from fengong.transport import MAX_SECONDS
 from fengong.querylib import list_queries, run_query
 from fengong.remote import RemoteStore
+from stubs import serving
 
 pytestmark = pytest.mark.server
 
@@ -315,18 +314,6 @@ def proxy(oxigraph):
         yield url
 
 
-@contextlib.contextmanager
-def serving(handler):
-    """A stub server on 127.0.0.1 with *handler*; yields its URL."""
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-
-
 @pytest.mark.parametrize("breakage, message", [
     ({"fail_put": 2}, "HTTP 500"),
     ({"corrupt_put": 2}, "HTTP 400"),
@@ -454,13 +441,8 @@ class _Refuses(BaseHTTPRequestHandler):
 @pytest.mark.parametrize("status", [401, 403, 500])
 def test_an_endpoint_answering_an_error_exits_2_with_one_line(built_dir, status):
     _Refuses.status = status
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Refuses)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        proc = run_cli("--endpoint", f"http://127.0.0.1:{srv.server_address[1]}/query", str(built_dir / "plan.trig"))
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with serving(_Refuses) as url:
+        proc = run_cli("--endpoint", f"{url}/query", str(built_dir / "plan.trig"))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and f"HTTP {status}" in lines[0] and "no writes for you" in lines[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -18,6 +18,7 @@ from fengong.querylib import list_queries, run_query
 from fengong.remote import RemoteStore, bind_values, query_shape
 from fengong.server import GraphSource, make_server
 from fengong.store import QuerySyntaxError, Term, open_store
+from stubs import serving
 
 #: A value for every parameter the library's queries declare (required or not).
 EXAMPLE_PARAMS = {"agency": "住房城乡建设厅", "city": "南宁", "task": "十七", "year": "2015", "min": "2"}
@@ -134,14 +135,8 @@ class _HtmlPage(BaseHTTPRequestHandler):
 
 
 def test_a_web_page_is_not_an_endpoint():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlPage)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(FengongError, match="unexpected answer type text/html; is this a SPARQL endpoint"):
-            RemoteStore(f"http://127.0.0.1:{srv.server_address[1]}/").query("ASK { ?s ?p ?o }", timeout=10)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with serving(_HtmlPage) as url, pytest.raises(FengongError, match="unexpected answer type text/html; is this a SPARQL endpoint"):
+        RemoteStore(f"{url}/").query("ASK { ?s ?p ?o }", timeout=10)
 
 
 class _EmptyDefaultGraph(BaseHTTPRequestHandler):
@@ -175,18 +170,13 @@ class _EmptyDefaultGraph(BaseHTTPRequestHandler):
 
 
 def test_an_empty_default_graph_is_replaced_by_the_named_graphs():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyDefaultGraph)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        _EmptyDefaultGraph.seen = []
-        remote = RemoteStore(f"http://127.0.0.1:{srv.server_address[1]}/sparql")
+    _EmptyDefaultGraph.seen = []
+    with serving(_EmptyDefaultGraph) as url:
+        remote = RemoteStore(f"{url}/sparql")
         assert remote.query("SELECT ?n WHERE { ?s ?p ?n }").rows == [(Term.literal("7"),)]
         remote.query("SELECT ?n WHERE { ?s ?p ?n }")
-        # ASK on the default graph, list the graphs, then every query names them; the probe runs once.
-        assert _EmptyDefaultGraph.seen == [[], [], ["http://g/plan"], ["http://g/plan"]]
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    # ASK on the default graph, list the graphs, then every query names them; the probe runs once.
+    assert _EmptyDefaultGraph.seen == [[], [], ["http://g/plan"], ["http://g/plan"]]
 
 
 @pytest.fixture
@@ -333,11 +323,8 @@ class _Stub(BaseHTTPRequestHandler):
 @pytest.fixture
 def stub():
     _Stub.seen = []
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.server_address[1]
-    srv.shutdown()
-    srv.server_close()
+    with serving(_Stub) as url:
+        yield int(url.rsplit(":", 1)[1])  # the port
 
 
 def _uri(v):

@@ -5,16 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from fengong import FengongError
 from fengong.remote import RemoteStore
 from fengong.transport import Digest, challenges, exchange
+from stubs import serving
 
 # RFC 7616, section 3.9.1: the same request answered with MD5 and with SHA-256.
 RFC = {"realm": "http-auth@example.org", "qop": "auth, auth-int",
@@ -125,11 +125,8 @@ def digest_server():
     _DigestServer.seen = []
     _DigestServer.nonce = "nonce-1"
     _DigestServer.user = "alice"
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _DigestServer)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.server_address[1]
-    srv.shutdown()
-    srv.server_close()
+    with serving(_DigestServer) as url:
+        yield int(url.rsplit(":", 1)[1])  # the port
 
 
 def test_a_digest_server_is_answered_and_then_sent_digest_from_the_start(digest_server):
@@ -194,14 +191,8 @@ class _BearerOnly(BaseHTTPRequestHandler):
 
 
 def test_a_server_asking_for_what_fengong_cannot_give_says_so():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _BearerOnly)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(FengongError) as failed:
-            RemoteStore(f"http://alice:pw@127.0.0.1:{srv.server_address[1]}/sparql", union=False).query("ASK { ?s ?p ?o }")
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with serving(_BearerOnly) as url, pytest.raises(FengongError) as failed:
+        RemoteStore(url.replace("http://", "http://alice:pw@") + "/sparql", union=False).query("ASK { ?s ?p ?o }")
     assert str(failed.value).endswith("the server asks for authentication fengong cannot give (Bearer, Digest): "
                                       "only Basic and Digest (MD5, SHA-256, qop=auth)")
 
@@ -254,15 +245,10 @@ class _BasicOnly(BaseHTTPRequestHandler):
 def test_a_server_known_for_digest_still_gets_basic_where_only_basic_is_asked(monkeypatch):
     from fengong import transport
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    port = srv.server_address[1]
     _BasicOnly.seen = []
-    # As if an earlier request of this process had met a Digest challenge on this server.
-    monkeypatch.setitem(transport._DIGESTS, ("http", "127.0.0.1", port, "alice"), Digest({"realm": "v", "nonce": "n"}))
-    try:
+    with serving(_BasicOnly) as url:
+        port = int(url.rsplit(":", 1)[1])
+        # As if an earlier request of this process had met a Digest challenge on this server.
+        monkeypatch.setitem(transport._DIGESTS, ("http", "127.0.0.1", port, "alice"), Digest({"realm": "v", "nonce": "n"}))
         assert RemoteStore(f"http://alice:s3cret@127.0.0.1:{port}/basic", union=False).query("ASK { ?s ?p ?o }").boolean
-    finally:
-        srv.shutdown()
-        srv.server_close()
     assert [h.split()[0] for h in _BasicOnly.seen] == ["Digest", "Basic"]
