@@ -296,7 +296,9 @@ def _moves(staged: list[tuple[str, str, str]]) -> str:
         if how == "replace":
             ops.append(f"MOVE {source} TO {_target(name)}")
         else:
-            ops += [f"ADD {source} TO {_target(name)}", f"DROP {source}"]
+            # SILENT: Virtuoso refuses to DROP a graph made by a Graph Store PUT ("has not been
+            # explicitly created"); the staging graph is there either way.
+            ops += [f"ADD {source} TO {_target(name)}", f"DROP SILENT {source}"]
     return " ;\n".join(ops)
 
 

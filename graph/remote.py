@@ -282,12 +282,12 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
 def bind_values(query: str, params: dict[str, Term]) -> str:
     """The query with *params* bound by ``VALUES`` rows (see :func:`_binding_points`).
 
-    Variable names are checked; values are written with :meth:`Term.n3`, so a
-    value can never become query syntax.
+    Variable names are checked; values are written with :meth:`Term.n3` (a plain
+    string typed: :func:`_value_n3`), so a value can never become query syntax.
 
     >>> q = "SELECT ?a ?x WHERE { { SELECT ?a ?x WHERE { ?x ?p ?n FILTER(?n = ?a) } } }"
-    >>> print(bind_values(q, {"a": Term.literal("公安厅")}))
-    SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅") } { SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅") } ?x ?p ?n FILTER(?n = ?a) } } }
+    >>> print(bind_values(q, {"a": Term.literal("公安厅", lang="zh")}))
+    SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } { SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } ?x ?p ?n FILTER(?n = ?a) } } }
     """
     if not params:
         return query
@@ -297,10 +297,27 @@ def bind_values(query: str, params: dict[str, Term]) -> str:
     out = query
     for at, names in sorted(_binding_points(query, set(params)), reverse=True):
         chosen = [n for n in params if n in names]
-        row = " ".join(params[n].n3() for n in chosen)
+        row = " ".join(_value_n3(params[n]) for n in chosen)
         block = f" VALUES ({' '.join('?' + n for n in chosen)}) {{ ({row}) }}"
         out = out[:at] + block + out[at:]
     return out
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _value_n3(term: Term) -> str:
+    """*term* as a VALUES entry; a plain string is written typed, ``"…"^^xsd:string``.
+
+    The same term in RDF 1.1, but Virtuoso 7 reads a plain literal outside ASCII in a
+    query as Latin-1 (``"十七"`` came back as ``"??"`` and matched no task).
+
+    >>> _value_n3(Term.literal("十七"))
+    '"十七"^^<http://www.w3.org/2001/XMLSchema#string>'
+    """
+    if term.kind == "literal" and not term.lang and not term.datatype:
+        return f"{term.n3()}^^<{_XSD_STRING}>"  # by hand: Oxigraph writes xsd:string plain
+    return term.n3()
 
 
 def _term(t) -> Term | None:

@@ -272,7 +272,8 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
     :class:`TransportUnreached` when no connection opens (nothing was sent),
     :class:`TransportTimeout` when time runs out, :class:`TransportError` when the
     exchange breaks off. With credentials in *url*, a 401 that brings a Digest challenge
-    is answered once (within the same time limit).
+    is answered once (within the same time limit); a 401 that names no scheme at all is
+    first asked again without credentials, to bring one.
     """
     parts, port = _parts(url)
     if not 0 < timeout <= MAX_SECONDS:  # False for nan too
@@ -294,6 +295,14 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
     if answer.status != 401:
         return answer
     offered = answer.offered()
+    if not offered and digest is None:
+        # Virtuoso 7 answers Basic with a bare 401, naming no scheme: ask once without
+        # credentials to be told which (a server that needs none just answers).
+        del sent["Authorization"]
+        answer = _once(method, url, parts, port, target, body, sent, timeout, deadline)
+        if answer.status != 401:
+            return answer
+        offered = answer.offered()
     fresh = _digest_challenge(offered)
     if fresh is None and digest is not None and any(s == "basic" for s, _ in offered):
         # Another endpoint of a Digest server that takes Basic only.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: Chromium and a CJK font (labels are drawn on a canvas).
+# Debian packages the tests need: Chromium and a CJK font for the browser tests (labels are
+# drawn on a canvas), and Virtuoso's server for the tests that push to and query a real one.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+if command -v chromium >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1 \
+   && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
   exit 0
 fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei fontconfig >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei fontconfig \
+  virtuoso-opensource-7-bin >/dev/null

@@ -71,6 +71,7 @@ class _DigestServer(BaseHTTPRequestHandler):
 
     nonce = "nonce-1"
     user = "alice"
+    bare = False  # as Virtuoso 7.2: a 401 naming no scheme in answer to Basic
     seen: list[tuple[str, bytes]] = []
 
     def log_message(self, *args):
@@ -107,6 +108,11 @@ class _DigestServer(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         header = self.headers.get("Authorization", "")
         type(self).seen.append((header, body))
+        if self.bare and header.startswith("Basic "):
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if not self._valid(header):
             self._challenge(stale=header.startswith("Digest") and f'nonce="{self.nonce}"' not in header)
             return
@@ -125,6 +131,7 @@ def digest_server():
     _DigestServer.seen = []
     _DigestServer.nonce = "nonce-1"
     _DigestServer.user = "alice"
+    _DigestServer.bare = False
     with serving(_DigestServer) as url:
         yield int(url.rsplit(":", 1)[1])  # the port
 
@@ -139,6 +146,28 @@ def test_a_digest_server_is_answered_and_then_sent_digest_from_the_start(digest_
     # The same server later in the process: Digest at once, the nonce counted on.
     assert RemoteStore(url, union=False).query("ASK { ?s ?p ?o }").boolean is True
     assert len(_DigestServer.seen) == 3 and _fields(_DigestServer.seen[2][0])["nc"] == "00000002"
+
+
+def test_a_bare_401_to_basic_is_asked_again_without_credentials_to_learn_the_scheme(digest_server):
+    # Virtuoso 7.2's -auth endpoints answer Basic with a 401 that has no WWW-Authenticate.
+    _DigestServer.bare = True
+    url = f"http://alice:s3cret@127.0.0.1:{digest_server}/sparql-graph-crud-auth?graph=urn%3Ag"
+    data = b"<http://a> <http://b> <http://c> .\n"
+    assert exchange("PUT", url, data, {"Content-Type": "application/n-triples"}, timeout=10).status == 200
+    headers = [h.split(" ", 1)[0] for h, _ in _DigestServer.seen]
+    assert headers == ["Basic", "", "Digest"] and all(body == data for _, body in _DigestServer.seen)
+    # Told once: the next request is Digest from the start.
+    assert exchange("PUT", url, data, {"Content-Type": "application/n-triples"}, timeout=10).status == 200
+    assert len(_DigestServer.seen) == 4 and _DigestServer.seen[3][0].startswith("Digest ")
+
+
+def test_a_bare_401_to_everything_is_a_refusal_after_one_more_try(digest_server, monkeypatch):
+    monkeypatch.setattr(_DigestServer, "bare", True)
+    monkeypatch.setattr(_DigestServer, "_challenge", lambda self, stale=False: (self.send_response(401), self.send_header("Content-Length", "0"), self.end_headers()))
+    url = f"http://alice:s3cret@127.0.0.1:{digest_server}/sparql-auth"
+    answer = exchange("POST", url, b"query=ASK%7B%7D", {"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)
+    assert answer.status == 401 and len(_DigestServer.seen) == 2
+    assert answer.refusal(url) == "; the server refused the user and password in the URL"
 
 
 def test_a_stale_nonce_is_answered_with_the_new_one(digest_server):
