@@ -24,7 +24,9 @@ staged graphs onto their targets (``MOVE`` to replace, ``ADD`` + ``DROP`` to
 add). Oxigraph, Fuseki and GraphDB run one update request as one transaction,
 so the targets change together or not at all; if anything fails before the
 update is sent, or the server answers it with an error, the staged graphs are
-deleted and the targets are as they were. If the update was sent but its
+deleted and the targets are as they were. Virtuoso 7 carries out an update's
+operations one by one: when it answers the update with a server error, the
+message says the push may be partly applied. If the update was sent but its
 answer was lost (a time-out, a reset, Ctrl-C), the server may have applied it:
 the error says so and names the endpoint to check. After the update, one query
 asks how many statements each target graph holds; fewer than were pushed (a
@@ -233,9 +235,10 @@ class _NoAnswer(FengongError):
 class _Refused(FengongError):
     """The server answered a request with an error status."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int, server: str = ""):
         super().__init__(message)
         self.status = status
+        self.server = server  # the answer's Server header
 
 
 def _label(name: str) -> str:
@@ -269,7 +272,7 @@ def _request(method: str, url: str, body: bytes | None, content_type: str | None
         moved = answer.header("Location") if answer.status < 400 else ""
         raise _Refused(f"{what}: HTTP {answer.status} {answer.reason}"
                        + (f" ({detail})" if detail and not moved else "") + (f": moved to {shown(moved)}" if moved else "")
-                       + answer.refusal(url), answer.status)
+                       + answer.refusal(url), answer.status, answer.header("Server"))
 
 
 def _hint(exc: FengongError, derived: bool, option: str) -> str:
@@ -389,6 +392,10 @@ def _move(ends: Endpoints, staged: list[tuple[str, str, str]], where: str, timeo
                            f"answer came ({exc.reason}): {check}; {_left(staged)}") from None
     except FengongError as exc:
         _cleanup(ends, staged, timeout)
+        if isinstance(exc, _Refused) and exc.status >= 500 and exc.server.startswith("Virtuoso"):
+            # Seen with Virtuoso 7.2: an update whose second operation fails keeps its first.
+            raise FengongError(f"push failed and may be partly applied: {exc}: Virtuoso carries out an update's "
+                               f"operations one by one, not as one transaction; {check}") from None
         raise FengongError(f"push failed, the server's graphs are unchanged: {exc}{_hint(exc, derived, '--update')}") from None
     except KeyboardInterrupt:
         raise PushInterrupted(f"the final update was sent but no answer came: {check}; {_left(staged)}") from None

@@ -226,20 +226,43 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
     value, as with Oxigraph's substitutions. Groups that are not graph
     patterns (a CONSTRUCT template, a VALUES data block, the braces around a
     sub-SELECT) are left alone.
+
+    A parameter the outer group names only through a sub-SELECT that it joins
+    (not OPTIONAL, MINUS or a UNION branch) and that returns the parameter by
+    name is bound at the start of that sub-SELECT's WHERE group instead: the
+    same rows, and Virtuoso 7 drops every row when it joins a value bound
+    outside with the same value returned from a sub-SELECT over a UNION.
     """
     form = None
     after_where = False
     pending_values = False
     top_groups = 0
-    # stack entries: [offset after "{", kind, variables used directly, first token seen]
+    prev = None
+    # stack entries: [offset after "{", kind, variables used directly, first token seen,
+    #                 token before "{", sub-SELECT's result variables (None: has expressions or *),
+    #                 offset after its WHERE "{"]
     stack: list[list] = []
     points: list[tuple[int, set[str]]] = []
     outer: int | None = None
+    outer_used: set[str] = set()
+    joined: list[tuple[int, set[str]]] = []  # sub-SELECTs the outer group joins: (WHERE offset, result variables)
+    closed = None  # the last child of the outer group closed: kept unless UNION follows
     for pos, tok in _tokens(query):
-        if stack and stack[-1][3] is None:
-            stack[-1][3] = tok
-            if tok == "SELECT" and stack[-1][1] == "pattern":
-                stack[-1][1] = "subselect"
+        if closed is not None:
+            if tok != "UNION":
+                joined.append(closed)
+            closed = None
+        top = stack[-1] if stack else None
+        if top is not None and top[3] is None:
+            top[3] = tok
+            if tok == "SELECT" and top[1] == "pattern":
+                top[1] = "subselect"
+                top[5] = set()
+        elif top is not None and top[1] == "subselect" and top[6] is None and tok not in ("{", "WHERE"):
+            if tok.startswith("?") and top[5] is not None:
+                top[5].add(tok[1:])
+            elif tok == "AS":
+                top[5] = None
         if tok == "{":
             if pending_values:
                 kind = "data"
@@ -259,12 +282,19 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
                         outer = pos + 1
             else:
                 kind = "pattern" if stack[-1][1] in ("pattern", "subselect") else "data"
-            stack.append([pos + 1, kind, set(), None])
+                if stack[-1][1] == "subselect" and stack[-1][6] is None:
+                    stack[-1][6] = pos + 1
+            stack.append([pos + 1, kind, set(), None, prev, None, None])
         elif tok == "}":
             if stack:
-                start, kind, used, _ = stack.pop()
+                start, kind, used, _, before, results, where = stack.pop()
                 if kind == "pattern" and start != outer and used & names:
                     points.append((start, used & names))
+                if start == outer:
+                    outer_used = used
+                elif (len(stack) == 1 and stack[0][0] == outer and kind == "subselect" and results and where is not None
+                      and before not in ("OPTIONAL", "MINUS", "EXISTS", "SERVICE", "UNION", "GRAPH")):
+                    closed = (where, results)
         elif tok == "VALUES":
             pending_values = True
         elif tok.startswith("?"):
@@ -274,9 +304,20 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
             form = tok
         elif not stack and tok == "WHERE":
             after_where = True
+        prev = tok
+    if closed is not None:
+        joined.append(closed)
     if outer is None:
         raise QuerySyntaxError("invalid SPARQL: no WHERE group to bind parameters in")
-    return [(outer, set(names))] + points
+    at: dict[int, set[str]] = {outer: set(names)}
+    for start, bound in points:
+        at.setdefault(start, set()).update(bound)
+    for name in names - outer_used:
+        where = next((w for w, results in joined if name in results), None)
+        if where is not None:
+            at[outer].discard(name)
+            at.setdefault(where, set()).add(name)
+    return [(start, bound) for start, bound in at.items() if bound or start == outer]
 
 
 def bind_values(query: str, params: dict[str, Term]) -> str:
@@ -285,9 +326,11 @@ def bind_values(query: str, params: dict[str, Term]) -> str:
     Variable names are checked; values are written with :meth:`Term.n3` (a plain
     string typed: :func:`_value_n3`), so a value can never become query syntax.
 
-    >>> q = "SELECT ?a ?x WHERE { { SELECT ?a ?x WHERE { ?x ?p ?n FILTER(?n = ?a) } } }"
+    >>> q = "SELECT ?a ?x WHERE { ?x a ?a { SELECT ?a ?x WHERE { ?x ?p ?n FILTER(?n = ?a) } } }"
     >>> print(bind_values(q, {"a": Term.literal("公安厅", lang="zh")}))
-    SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } { SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } ?x ?p ?n FILTER(?n = ?a) } } }
+    SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } ?x a ?a { SELECT ?a ?x WHERE { VALUES (?a) { ("公安厅"@zh) } ?x ?p ?n FILTER(?n = ?a) } } }
+    >>> print(bind_values(q.replace("?x a ?a ", ""), {"a": Term.uri("http://x/a")}))  # the sub-SELECT binds it
+    SELECT ?a ?x WHERE { { SELECT ?a ?x WHERE { VALUES (?a) { (<http://x/a>) } ?x ?p ?n FILTER(?n = ?a) } } }
     """
     if not params:
         return query
@@ -297,6 +340,8 @@ def bind_values(query: str, params: dict[str, Term]) -> str:
     out = query
     for at, names in sorted(_binding_points(query, set(params)), reverse=True):
         chosen = [n for n in params if n in names]
+        if not chosen:
+            continue
         row = " ".join(_value_n3(params[n]) for n in chosen)
         block = f" VALUES ({' '.join('?' + n for n in chosen)}) {{ ({row}) }}"
         out = out[:at] + block + out[at:]

@@ -110,6 +110,28 @@ def test_values_go_where_the_parameter_is_used():
         bind_values("CONSTRUCT WHERE { ?a ?p ?name }", {"name": Term.literal("x")})
 
 
+def test_a_parameter_returned_by_a_joined_sub_select_is_bound_inside_it_only():
+    # Virtuoso 7 drops every row when a value bound in the outer group meets the same value
+    # returned by a sub-SELECT over a UNION: the sub-SELECT binds it, for the same rows.
+    sub = "{ SELECT ?name ?a WHERE { { ?a fg:shortLabel ?n FILTER(?n = ?name) } UNION { ?a skos:altLabel ?n FILTER(?n = ?name) } } }"
+    value = Term.literal("公安厅", lang="zh")
+    block = 'VALUES (?name) { ("公安厅"@zh) }'
+    bound = bind_values(f"SELECT ?name ?a ?l WHERE {{ {sub} ?a fg:shortLabel ?l }}", {"name": value})
+    assert bound.startswith(f"SELECT ?name ?a ?l WHERE {{ {{ SELECT ?name ?a WHERE {{ {block} {{")
+    assert bound.count(block) == 3  # the sub-SELECT's WHERE group and each UNION branch
+    # The outer group keeps its binding wherever the sub-SELECT might not bind the value on
+    # every row: named in the outer group itself, an OPTIONAL or UNION branch, a sub-SELECT
+    # that does not return it or computes its results.
+    for query in (f"SELECT ?name ?a WHERE {{ {sub} ?a fg:note ?name }}",
+                  f"SELECT ?name ?a WHERE {{ ?a a fg:Actor OPTIONAL {sub} }}",
+                  f"SELECT ?name ?a WHERE {{ {sub} UNION {{ ?a a fg:Post }} }}",
+                  f"SELECT ?name ?a WHERE {{ {{ ?a a fg:Post }} UNION {sub} }}",
+                  f"SELECT ?name ?a WHERE {{ {sub.replace('SELECT ?name ?a', 'SELECT ?a')} }}",
+                  f"SELECT ?name ?a WHERE {{ {sub.replace('SELECT ?name ?a', 'SELECT (?name AS ?m) ?a')} }}",
+                  f"SELECT ?name ?a WHERE {{ {sub.replace('SELECT ?name ?a', 'SELECT *')} }}"):
+        assert bind_values(query, {"name": value}).startswith(f"SELECT ?name ?a WHERE {{ {block}"), query
+
+
 def test_errors_are_one_line_user_errors(endpoint, unused_port):
     with pytest.raises(QuerySyntaxError, match="HTTP 400"):
         RemoteStore(endpoint).query("SELEC ?x WHERE { ?x ?p ?o }")

@@ -27,11 +27,11 @@ from test_push import EXAMPLE_PARAMS, free_port, local_counts, normalised
 
 pytestmark = pytest.mark.server
 
-#: Library queries whose remote rows differ on Virtuoso 7.2 (measured, see ``test_library_queries``):
-#: each matches a name or number given as a parameter in a sub-SELECT that returns the
-#: parameter too, and Virtuoso drops the rows when it joins the returned value with the
-#: query's own binding of it.
-VIRTUOSO_GAPS = {"agency-partners", "agency-tasks", "find-agency", "task-agencies", "task-provenance"}
+#: Library queries Virtuoso 7.2 does not answer (measured: no answer within 15 s on the bundled
+#: plan's 8,440 statements, where Oxigraph takes milliseconds). Each finds an agency by
+#: a name tried against four label properties in a UNION; they are not run here, since an
+#: unanswered query keeps the server busy.
+VIRTUOSO_GAPS = {"agency-partners", "agency-tasks", "find-agency"}
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -130,17 +130,18 @@ def test_a_wrong_password_is_refused_in_one_line(virtuoso):
     assert message.startswith("push failed, the server's graphs are unchanged")
 
 
-def test_library_queries(virtuoso, store):
+def test_every_other_library_query_gives_the_same_rows_as_embedded_oxigraph(virtuoso, store):
     base, plan = virtuoso
     push(f"http://dba:dba@{base[7:]}/sparql-auth", plan, replace=True, timeout=60)
     remote = RemoteStore(f"{base}/sparql", http_timeout=60)
-    differ = set()
+    ran = 0
     for info in list_queries():
+        if info.name in VIRTUOSO_GAPS:
+            continue
         params = {p.name: EXAMPLE_PARAMS[p.name] for p in info.params if p.name in EXAMPLE_PARAMS}
         local, far = run_query(store, info, params), run_query(remote, info, params)
         assert len(local.rows if local.triples is None else local.triples) > 0, info.name
-        if far.vars != local.vars or normalised(far) != normalised(local):
-            differ.add(info.name)
-    # Every other query gives the same rows as embedded Oxigraph; the known gaps still differ
-    # (if Virtuoso or a query changes so that one works, move it out of VIRTUOSO_GAPS).
-    assert differ == VIRTUOSO_GAPS
+        assert far.vars == local.vars, info.name
+        assert normalised(far) == normalised(local), info.name
+        ran += 1
+    assert ran == len(list_queries()) - len(VIRTUOSO_GAPS) >= 21
