@@ -10,8 +10,6 @@ maps GraphDB's and Virtuoso's paths onto Oxigraph's.
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from fengong.push import STAGING_PREFIX, Endpoints, PushInterrupted, endpoints, 
 from fengong.transport import MAX_SECONDS
 from fengong.querylib import list_queries, run_query
 from fengong.remote import RemoteStore
-from stubs import serving
+from stubs import server_binary, serving, wait_until_answers
 
 pytestmark = pytest.mark.server
 
@@ -50,25 +48,12 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    binary = shutil.which("oxigraph")
-    if not binary:
-        if os.environ.get("FENGONG_REQUIRE_BROWSER") == "1":
-            pytest.fail("the oxigraph server binary is required (FENGONG_REQUIRE_BROWSER=1): pip install oxigraph")
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    binary = server_binary("oxigraph", "pip install oxigraph")
     port = free_port()
     proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph") / "db"),
                              "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except (urllib.error.URLError, OSError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode(errors='replace')}")
-            time.sleep(0.1)
+    wait_until_answers(proc, f"{base}/query?query=ASK%7B%7D", 30, lambda: proc.stderr.read().decode(errors="replace"))
     yield base
     proc.terminate()
     proc.wait(10)

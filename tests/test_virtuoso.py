@@ -8,11 +8,7 @@ directory on two free ports of 127.0.0.1. Pushes go to ``/sparql-auth`` as
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -23,6 +19,7 @@ from fengong.build import bundled_dataset
 from fengong.push import push
 from fengong.querylib import list_queries, run_query
 from fengong.remote import RemoteStore
+from stubs import server_binary, wait_until_answers
 from test_push import EXAMPLE_PARAMS, free_port, local_counts, normalised
 
 pytestmark = pytest.mark.server
@@ -70,29 +67,17 @@ MaxQueryExecutionTime = 60
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
-    """The server's base URL, with fengong's bundled plan pushed to it."""
-    binary = shutil.which("virtuoso-t")
-    if not binary:
-        if os.environ.get("FENGONG_REQUIRE_BROWSER") == "1":
-            pytest.fail("Virtuoso is required (FENGONG_REQUIRE_BROWSER=1): apt-get install virtuoso-opensource-7-bin")
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
+    """The server's base URL (empty at first), and the bundled plan as an N-Quads file to push."""
+    binary = server_binary("virtuoso-t", "apt-get install virtuoso-opensource-7-bin")
     d = tmp_path_factory.mktemp("virtuoso")
     http = free_port()
     (d / "virtuoso.ini").write_text(INI.format(d=d, sql=free_port(), http=http), encoding="utf-8")
     proc = subprocess.Popen([binary, "-f", "-c", str(d / "virtuoso.ini")], cwd=d,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).read()
-            break
-        except (urllib.error.URLError, OSError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log = (d / "virtuoso.log").read_text(errors="replace")[-2000:] if (d / "virtuoso.log").exists() else ""
-                pytest.fail(f"Virtuoso did not start: {log}")
-            time.sleep(0.2)
+    log = d / "virtuoso.log"
+    wait_until_answers(proc, f"{base}/sparql?query=ASK%7B%7D", 60,
+                       lambda: log.read_text(errors="replace")[-2000:] if log.exists() else "")
     plan = d / "plan.nq"
     plan.write_bytes(bundled_dataset())
     yield base, plan
