@@ -209,8 +209,8 @@ class Agency:
         return len(set(self.leads) | set(self.participates))
 
     def names(self) -> list[str]:
-        """Every label a user may type for this actor."""
-        return [n for n in (self.short_zh, self.name_zh, self.name_en, *self.aliases, self.id, self.iri) if n]
+        """Every label a user may type for this actor (its IRI aside)."""
+        return [n for n in (self.short_zh, self.name_zh, self.name_en, *self.aliases, self.id) if n]
 
 
 @dataclass(frozen=True)
@@ -284,12 +284,12 @@ def find_agency(agencies: Iterable[Agency], name: str) -> Agency:
     hits: dict[str, Agency] = {}
     for test in ("short", "exact", "part"):
         for a in agencies:
-            # A part of a name, never of the IRI (every IRI shares https://w3id.org/fengong/…).
-            labels = [a.short_zh] if test == "short" else a.names()[:-1] if test == "part" else a.names()
-            if test == "part":
-                found = any(wanted in _norm(n) for n in labels if n)
-            else:
-                found = any(_norm(n) == wanted for n in labels if n)
+            if test == "short":
+                found = bool(a.short_zh) and _norm(a.short_zh) == wanted
+            elif test == "exact":
+                found = any(_norm(n) == wanted for n in (*a.names(), a.iri))
+            else:  # a part of a name, never of the IRI (every IRI shares https://w3id.org/fengong/…)
+                found = any(wanted in _norm(n) for n in a.names())
             if found:
                 hits[a.iri] = a
         if hits:
@@ -304,7 +304,7 @@ def find_agency(agencies: Iterable[Agency], name: str) -> Agency:
         raise FengongError(f"--agency: '{name}' names more than one actor: {', '.join(listed[:8])}{more}; give the full name or id")
     by_norm: dict[str, str] = {}
     for a in agencies:
-        for n in a.names()[:-1]:  # not the IRI
+        for n in a.names():
             by_norm.setdefault(_norm(n), a.label("zh") if not n.isascii() else n)
     close = difflib.get_close_matches(wanted, list(by_norm), n=8, cutoff=0.3)
     suggestions = list(dict.fromkeys(by_norm[c] for c in close))[:5]
