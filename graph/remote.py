@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -217,6 +217,19 @@ def outer_group_start(query: str) -> int:
     return _binding_points(query, set())[0][0]
 
 
+@dataclass(eq=False)
+class _Group:
+    """A ``{ … }`` met while :func:`_binding_points` reads a query."""
+
+    start: int  # offset after its "{"
+    kind: str  # pattern, subselect (the braces around a sub-SELECT), template or data
+    before: str | None  # the token before its "{" (OPTIONAL, UNION …)
+    used: set[str] = field(default_factory=set)  # variables named directly in it
+    first: str | None = None  # its first token
+    results: set[str] | None = None  # a sub-SELECT's result variables; None with expressions (AS)
+    where: int | None = None  # a sub-SELECT's: offset after its WHERE group's "{"
+
+
 def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
     """Where VALUES rows go: (offset after ``{``, parameters to bind there).
 
@@ -238,10 +251,7 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
     pending_values = False
     top_groups = 0
     prev = None
-    # stack entries: [offset after "{", kind, variables used directly, first token seen,
-    #                 token before "{", sub-SELECT's result variables (None: has expressions or *),
-    #                 offset after its WHERE "{"]
-    stack: list[list] = []
+    stack: list[_Group] = []
     points: list[tuple[int, set[str]]] = []
     outer: int | None = None
     outer_used: set[str] = set()
@@ -253,16 +263,16 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
                 joined.append(closed)
             closed = None
         top = stack[-1] if stack else None
-        if top is not None and top[3] is None:
-            top[3] = tok
-            if tok == "SELECT" and top[1] == "pattern":
-                top[1] = "subselect"
-                top[5] = set()
-        elif top is not None and top[1] == "subselect" and top[6] is None and tok not in ("{", "WHERE"):
-            if tok.startswith("?") and top[5] is not None:
-                top[5].add(tok[1:])
+        if top is not None and top.first is None:
+            top.first = tok
+            if tok == "SELECT" and top.kind == "pattern":
+                top.kind = "subselect"
+                top.results = set()
+        elif top is not None and top.kind == "subselect" and top.where is None and tok not in ("{", "WHERE"):
+            if tok.startswith("?") and top.results is not None:
+                top.results.add(tok[1:])
             elif tok == "AS":
-                top[5] = None
+                top.results = None
         if tok == "{":
             if pending_values:
                 kind = "data"
@@ -281,25 +291,25 @@ def _binding_points(query: str, names: set[str]) -> list[tuple[int, set[str]]]:
                     if outer is None:
                         outer = pos + 1
             else:
-                kind = "pattern" if stack[-1][1] in ("pattern", "subselect") else "data"
-                if stack[-1][1] == "subselect" and stack[-1][6] is None:
-                    stack[-1][6] = pos + 1
-            stack.append([pos + 1, kind, set(), None, prev, None, None])
+                kind = "pattern" if stack[-1].kind in ("pattern", "subselect") else "data"
+                if stack[-1].kind == "subselect" and stack[-1].where is None:
+                    stack[-1].where = pos + 1
+            stack.append(_Group(pos + 1, kind, prev))
         elif tok == "}":
             if stack:
-                start, kind, used, _, before, results, where = stack.pop()
-                if kind == "pattern" and start != outer and used & names:
-                    points.append((start, used & names))
-                if start == outer:
-                    outer_used = used
-                elif (len(stack) == 1 and stack[0][0] == outer and kind == "subselect" and results and where is not None
-                      and before not in ("OPTIONAL", "MINUS", "EXISTS", "SERVICE", "UNION", "GRAPH")):
-                    closed = (where, results)
+                g = stack.pop()
+                if g.kind == "pattern" and g.start != outer and g.used & names:
+                    points.append((g.start, g.used & names))
+                if g.start == outer:
+                    outer_used = g.used
+                elif (len(stack) == 1 and stack[0].start == outer and g.kind == "subselect" and g.results
+                      and g.where is not None and g.before not in ("OPTIONAL", "MINUS", "EXISTS", "SERVICE", "UNION", "GRAPH")):
+                    closed = (g.where, g.results)
         elif tok == "VALUES":
             pending_values = True
         elif tok.startswith("?"):
             if stack:
-                stack[-1][2].add(tok[1:])
+                stack[-1].used.add(tok[1:])
         elif not stack and form is None and tok in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             form = tok
         elif not stack and tok == "WHERE":
