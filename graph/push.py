@@ -84,7 +84,7 @@ import pyoxigraph as ox
 
 from . import FengongError
 from .model import ONTOLOGY_GRAPH, SHARED_GRAPH
-from .transport import MAX_SECONDS, TransportError, TransportUnreached, exchange, shown
+from .transport import MAX_SECONDS, TransportError, TransportUnreached, exchange, shown, split_url
 from .vocab import PREFIXES
 
 __all__ = ["Endpoints", "endpoints", "push", "action", "PushResult", "PushInterrupted", "local_graphs",
@@ -126,13 +126,7 @@ def endpoints(url: str, gsp: str | None = None, update: str | None = None) -> En
     the root itself, is Oxigraph's: ``/store`` and ``/update``. One below a dataset
     (``/ds/sparql``, ``/ds/query``, ``/ds``) is Fuseki's: ``/ds/data`` and ``/ds/update``.
     """
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises for a port out of range or not a number
-    except ValueError as exc:  # also a broken [IPv6] host
-        raise FengongError(f"{shown(url)}: not a usable endpoint URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FengongError(f"{shown(url)}: not an http(s) endpoint URL")
+    parts, _ = split_url(url)
     segments = [s for s in parts.path.split("/") if s]
 
     def at(*path: str) -> str:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from . import MAX_SECONDS, FengongError
 
 __all__ = ["Answer", "TransportError", "TransportTimeout", "TransportUnreached", "exchange", "shown", "USER_AGENT", "MAX_SECONDS",
-           "Digest", "challenges"]
+           "Digest", "challenges", "split_url"]
 
 USER_AGENT = "fengong (SPARQL 1.1 Protocol client)"
 _CHUNK = 1 << 16
@@ -109,8 +109,13 @@ def shown(url: str) -> str:
     return f"{m['scheme']}//{masked}@{host}{url[m.end():]}"
 
 
-def _parts(url: str) -> tuple[urllib.parse.SplitResult, int | None]:
-    """*url* split, and its port; TransportError for what is not an http(s) URL."""
+def split_url(url: str) -> tuple[urllib.parse.SplitResult, int | None]:
+    """*url* split, and its port; TransportError for what is not an http(s) URL.
+
+    >>> parts, port = split_url("http://u:pw@[::1]:7878/query")
+    >>> parts.hostname, port, parts.path
+    ('::1', 7878, '/query')
+    """
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
@@ -130,7 +135,7 @@ def _proxy(parts: urllib.parse.SplitResult) -> urllib.parse.SplitResult | None:
     proxy = urllib.request.getproxies().get(parts.scheme)
     if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
         return None
-    return _parts(proxy if "://" in proxy else "http://" + proxy)[0]
+    return split_url(proxy if "://" in proxy else "http://" + proxy)[0]
 
 
 def _target(parts: urllib.parse.SplitResult, port: int | None) -> str:
@@ -275,7 +280,7 @@ def exchange(method: str, url: str, body: bytes | None = None, headers: dict[str
     is answered once (within the same time limit); a 401 that names no scheme at all is
     first asked again without credentials, to bring one.
     """
-    parts, port = _parts(url)
+    parts, port = split_url(url)
     if not 0 < timeout <= MAX_SECONDS:  # False for nan too
         raise TransportError(f"{shown(url)}: the time limit must be a positive number of seconds, not {timeout!r}")
     deadline = time.monotonic() + timeout
