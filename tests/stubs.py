@@ -1,4 +1,4 @@
-"""Stub HTTP servers for the tests of fengong's SPARQL clients."""
+"""Stub HTTP servers, and the start of real ones, for the tests of fengong's SPARQL clients."""
 
 from __future__ import annotations
 
