@@ -17,19 +17,22 @@ import pytest
 from fengong import FengongError
 from fengong.build import bundled_dataset
 from fengong.push import push
-from fengong.querylib import list_queries, run_query
+from fengong.querylib import list_queries, load_query, run_query
 from fengong.remote import RemoteStore
 from stubs import server_binary, wait_until_answers
 from test_push import EXAMPLE_PARAMS, free_port, local_counts, normalised
 
 pytestmark = pytest.mark.server
 
-#: Library queries Virtuoso 7.2 does not answer (measured: no answer within 15 s on the bundled
-#: plan's 8,440 statements, where Oxigraph takes milliseconds). Each finds an agency by
-#: a name tried against four label properties in a UNION; they are not run here, since an
-#: unanswered query keeps the server busy.
-VIRTUOSO_GAPS = {"agency-partners", "agency-tasks", "find-agency"}
+#: The ways one agency can be named (short, full and English names, registry key, IRI) and
+#: a name no agency has. Virtuoso 7.2 never answered the agency queries while they matched a
+#: name rebuilt with STRLANG and joined; they compare each label's text in a FILTER now.
+AGENCY_NAMES = ("住房城乡建设厅", "广西壮族自治区住房和城乡建设厅",
+                "Guangxi Department of Housing and Urban-Rural Development", "housing",
+                "https://w3id.org/fengong/id/agency/gx-housing", "没有这个单位")
 
+#: A minimal virtuoso.ini. CaseMode = 2 is what every stock virtuoso.ini sets; left out,
+#: agency-partners lost the rows of its lead branch for one name of six (seen here).
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
 ErrorLogFile = {d}/virtuoso.log
@@ -53,6 +56,7 @@ ServerThreads = 10
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 DirsAllowed = {d}
+CaseMode = 2
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
@@ -115,18 +119,24 @@ def test_a_wrong_password_is_refused_in_one_line(virtuoso):
     assert message.startswith("push failed, the server's graphs are unchanged")
 
 
-def test_every_other_library_query_gives_the_same_rows_as_embedded_oxigraph(virtuoso, store):
+def test_every_library_query_gives_the_same_rows_as_embedded_oxigraph(virtuoso, store):
     base, plan = virtuoso
     push(f"http://dba:dba@{base[7:]}/sparql-auth", plan, replace=True, timeout=60)
     remote = RemoteStore(f"{base}/sparql", http_timeout=60)
     ran = 0
     for info in list_queries():
-        if info.name in VIRTUOSO_GAPS:
-            continue
         params = {p.name: EXAMPLE_PARAMS[p.name] for p in info.params if p.name in EXAMPLE_PARAMS}
         local, far = run_query(store, info, params), run_query(remote, info, params)
         assert len(local.rows if local.triples is None else local.triples) > 0, info.name
         assert far.vars == local.vars, info.name
         assert normalised(far) == normalised(local), info.name
         ran += 1
-    assert ran == len(list_queries()) - len(VIRTUOSO_GAPS) >= 21
+    assert ran == len(list_queries()) >= 24
+    for name in ("find-agency", "agency-tasks", "agency-partners"):
+        info = load_query(name)
+        found = set()
+        for agency in AGENCY_NAMES:
+            local, far = run_query(store, info, {"agency": agency}), run_query(remote, info, {"agency": agency})
+            assert normalised(far) == normalised(local), (name, agency)
+            found.add(len(local.rows))
+        assert 0 in found and len(found) == 2, (name, found)  # every name found the agency, the last none
