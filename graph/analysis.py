@@ -520,19 +520,43 @@ class _Tables:
 def _read_tables(store: Store) -> _Tables:
     """Actors, tasks, roles and deliverable years (see the comment above)."""
     embedded = isinstance(store, OxigraphStore)
+    if embedded:
+        # Oxigraph answers without holding the GIL: reads that do not wait for each other run
+        # two at a time (at 1,000 plans the roles and years take ~3.5 s one after another).
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            return _tables_from(store, functools.partial(pool.submit, _rows, store))
+    return _tables_from(store, None)
+
+
+class _Now:
+    """A read done at once, shaped as a future (stores that do not run side by side)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def result(self):
+        return self.rows
+
+
+def _tables_from(store: Store, submit) -> _Tables:
+    embedded = submit is not None
+    if submit is None:
+        def submit(query):
+            return _Now(_rows(store, query))
+    actor_rows, post_rows, collective_rows = submit(_A_ACTORS), submit(_A_POSTS), submit(_A_COLLECTIVE)
+    kinds = _kinds(store)
     info: dict[str, dict] = {}
-    for a, zh, en, short in _rows(store, _A_ACTORS):
+    for a, zh, en, short in actor_rows.result():
         d = info.setdefault(a, {"name_en": "", "type": "Agency"})
         d["name_zh"] = short or zh  # to_networkx's label: the short label, else the Chinese name
         if en is not None:
             d["name_en"] = en
-    for (a,) in _rows(store, _A_POSTS):
+    for (a,) in post_rows.result():
         if a in info:
             info[a]["type"] = "Post"
-    for (a,) in _rows(store, _A_COLLECTIVE):
+    for (a,) in collective_rows.result():
         if a in info:
             info[a]["type"] = "CollectiveActor"
-    kinds = _kinds(store)
 
     known = sorted(info)
     actor_of = {a: i for i, a in enumerate(known)}
@@ -540,11 +564,13 @@ def _read_tables(store: Store) -> _Tables:
     cols: list[tuple[list[int], list[int], bool]] = []
     if embedded:
         values = " ".join(f"(<{a}> {i})" for i, a in enumerate(known))
+        reads = {rel: submit(_EMBEDDED["roles"].format(values=values, rel=rel)) for rel in ("participatesIn", "leads")}
+        task_count_rows, year_rows = submit(_EMBEDDED["tasks"]), submit(_EMBEDDED["years"])
     else:
         task_set = {t for (t,) in _rows(store, _A_TASKS)}
     for rel, query, lead in (("participatesIn", _A_PARTS, False), ("leads", _A_LEADS, True)):
         if embedded:
-            rows = [(int(i), t) for i, t in _rows(store, _EMBEDDED["roles"].format(values=values, rel=rel))]
+            rows = [(int(i), t) for i, t in reads[rel].result()]
         else:
             rows = [(actor_of[a], t) for a, t in _rows(store, query) if a in actor_of and t in task_set]
         cols.append(([i for i, _ in rows], [task_of.setdefault(t, len(task_of)) for _, t in rows], lead))
@@ -576,8 +602,8 @@ def _read_tables(store: Store) -> _Tables:
     years: list[list[int | None]] = [[] for _ in tasks]
     delivered = 0
     if embedded:
-        task_count = int(_rows(store, _EMBEDDED["tasks"])[0][0])
-        for t, y, count in _rows(store, _EMBEDDED["years"]):
+        task_count = int(task_count_rows.result()[0][0])
+        for t, y, count in year_rows.result():
             delivered += int(count)
             j = ti.get(t)
             if j is not None:
@@ -675,9 +701,12 @@ def _ties(counts: dict) -> "object":
 
 
 #: Above this many edge relaxations (sources × edges, summed over components),
-#: betweenness runs in igraph's C core when igraph is installed; below it,
-#: importing igraph (which imports matplotlib) costs more than networkx's Dijkstra.
-IGRAPH_ABOVE = 3_000_000
+#: betweenness runs in igraph's C core when igraph is installed; below it, in networkx
+#: (the bundled plan: 23,484). networkx takes ~0.5 µs a relaxation here (0.67 s for the
+#: 1,000-plan corpus's 1.4 million; igraph 0.01 s, the same figures for all 832 agencies),
+#: so this is where it costs what importing igraph does: 0.08 s as the commands import it
+#: (without matplotlib), 0.9 s with matplotlib, as a library caller's first import does.
+IGRAPH_ABOVE = 200_000
 
 
 def _betweenness(n: int, rows: np.ndarray, cols: np.ndarray, distances: np.ndarray, cfg: dict,

@@ -23,6 +23,7 @@ import click
 
 from .. import FengongError
 from ..textwidth import display_width, distinct_names, pad
+from . import igraph_without_matplotlib
 
 __all__ = ["analyze", "format_text", "FORMATS", "HEADERS"]
 
@@ -145,6 +146,7 @@ def analyze(graphs, store_dir, endpoint, fmt, output, top, lang):
 
     kind = _format_of(output, fmt)
     store = open_store(list(graphs), store_dir, endpoint=endpoint)
+    igraph_without_matplotlib()  # betweenness of a big graph runs in igraph
     result = run(store, top=top)
     if kind == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
