@@ -129,6 +129,47 @@ def test_labels_after_the_sentence_on_one_line():
     assert plan.items[0].title == "推进A"
 
 
+
+def _cited(plan, item):
+    """Each assignment as (surface, role, position, line, the source text at its offsets)."""
+    return [(a.surface, a.role, a.position, a.span.line_start, plan.text[a.span.char_start:a.span.char_end])
+            for a in item.assignments]
+
+
+@pytest.mark.parametrize("first, rest", [("财政部、", "教育部、科技部"), ("财政部，", "  教育部、科技部"), ("财政部", "教育部、科技部")])
+def test_a_wrapped_list_of_names_goes_on_to_the_next_line(first, rest):
+    # A PDF converter or a narrow column breaks a long field line; the names after the break are
+    # the same list, each cited at its own line.
+    plan = parse(f"1.推进A。\n牵头单位：{first}\n{rest}\n配合单位：民政部\n2.推进B。\n牵头单位：商务部\n")
+    lines = [a.span.line_start for a in plan.items[0].assignments]
+    assert [(s, r, p, t) for s, r, p, _, t in _cited(plan, plan.items[0])] == [
+        ("财政部", "lead", 1, "财政部"), ("教育部", "lead", 2, "教育部"), ("科技部", "lead", 3, "科技部"),
+        ("民政部", "participant", 1, "民政部")]
+    assert lines == [5, 6, 6, 7]
+    assert not [w for w in plan.warnings if "not read" in w]
+
+
+def test_a_wrapped_list_keeps_the_first_listed_rule_and_drops_a_trailing_note():
+    plan = parse("注：列第一位者为牵头单位。\n1.推进A。\n责任单位：财政部、\n教育部（列第一位者为牵头单位）\n")
+    assert [(s, r, p) for s, r, p, _, _ in _cited(plan, plan.items[0])] == [
+        ("财政部", "lead", 1), ("教育部", "participant", 2)]
+
+
+def test_a_line_after_the_fields_that_is_not_names_is_still_a_warning():
+    plan = parse("1.推进A。\n牵头单位：财政部\n以上工作由各地抓好落实。\n")
+    assert [s for s, *_ in _cited(plan, plan.items[0])] == ["财政部"]
+    assert "t.txt:6: text after the field lines of item 1 not read" in plan.warnings
+
+
+def test_a_wrapped_deliverable_is_read_across_the_line_break():
+    plan = parse("1.推进A。\n牵头单位：财政部\n预期成果和时间进度：2015年底前完成\n试点工作。2016年6月底前出台\n实施意见。\n")
+    got = [(d.text, d.due.end, d.span.line_start, d.span.line_end, plan.text[d.span.char_start:d.span.char_end])
+           for d in plan.items[0].deliverables]
+    assert got == [("2015年底前完成试点工作", datetime.date(2015, 12, 31), 6, 7, "2015年底前完成\n试点工作"),
+                   ("2016年6月底前出台实施意见", datetime.date(2016, 6, 30), 7, 8, "2016年6月底前出台\n实施意见")]
+    assert not [w for w in plan.warnings if "not read" in w]
+
+
 def test_numbered_lines_after_an_empty_deliverable_label(fixture_plans):
     item = fixture_plans["hunan-fieldlines.utf16.txt"].items[2]
     assert [(d.text, d.due.end) for d in item.deliverables] == [

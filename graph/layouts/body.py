@@ -33,12 +33,14 @@ agencies never merge with another government's.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import weakref
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..agencies import actor_spans, looks_like_actor
 from ..jurisdictions import document_scope, from_doc_number, jurisdiction_of
 from ..records import Deliverable, Item, Plan, Section, Span
 from .. import dates
@@ -68,6 +70,8 @@ class Run:
     value: str
     value_start: int  # document offset of the value
     line: common.Line
+    #: lines the value runs on to (wrapped by a PDF converter or a narrow column)
+    more: tuple[common.Line, ...] = ()
 
 
 @dataclass
@@ -463,6 +467,10 @@ def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
                 out.fields.append(Run(open_field.label, open_field.meaning, plan.text[value_start : row.line.end], value_start, row.line))
                 continue
             if not row.runs:
+                last = out.fields[-1] if out.fields else None
+                if last is not None and row.heading is None and not row.unknown_label and _runs_on(last, row.line.text):
+                    out.fields[-1] = dataclasses.replace(last, more=(*last.more, row.line))
+                    continue
                 if not row.unknown_label:  # that one has its own warning
                     plan.warnings.append(f"{plan.source}:{row.line.number}: text after the field lines of item {numeral} not read")
                 continue
@@ -607,15 +615,49 @@ def _title(text: str, start: int, end: int, parens: list, split: bool) -> str:
     return common.title_of(clean)
 
 
+# A field line's value goes on to the next line when a list of names ends on a separator,
+# or a deliverable's words stop before the sentence does.
+_OPEN_LIST = re.compile(r"[、，,；;和及与]\s*$")
+_CLOSED = re.compile(r"[。；;！？!?]\s*$")
+
+
+def _runs_on(run: Run, text: str) -> bool:
+    """Whether *text*, a line with no field and no numbering right after *run*'s line(s), carries
+    on *run*'s value: names after a list that ended on a separator (、，和 …) or names only,
+    or the rest of a deliverable's sentence.
+
+    >>> line = common.Line(1, 0, "")
+    >>> _runs_on(Run("牵头单位", "lead", "自治区发展改革委、", 0, line), "自治区财政厅")
+    True
+    >>> _runs_on(Run("牵头单位", "lead", "自治区发展改革委", 0, line), "以上工作年底前完成。")
+    False
+    >>> _runs_on(Run("预期成果", "deliverable", "2015年底前完成", 0, line), "试点工作。")
+    True
+    """
+    tail = run.more[-1].text if run.more else run.value
+    if run.meaning in ACTOR_MEANINGS:
+        if _OPEN_LIST.search(tail):
+            return True
+        pieces = actor_spans(text)
+        return bool(pieces) and all(looks_like_actor(surface) for surface, _, _ in pieces)
+    if run.meaning in ("deliverable", "completion"):
+        return bool(tail.strip()) and not _CLOSED.search(tail)
+    return False
+
+
 def _apply_fields(item: Item, fields: list[Run], plan: Plan, registry, rule_at: int | None, title: str) -> None:
     has_lead_label = any(r.meaning == "lead" for r in fields)
     has_deliverable = any(r.meaning == "deliverable" for r in fields)
     for run in fields:
-        meaning, value = run.meaning, run.value
-        m = _VALUE_NOTE.search(value)
-        if m and meaning in ACTOR_MEANINGS:
-            value = value[: m.start()]
-        if meaning in ACTOR_MEANINGS and value:
+        meaning, value, more = run.meaning, run.value, run.more
+        if meaning in ACTOR_MEANINGS:
+            m = _VALUE_NOTE.search(value)
+            if m:
+                value = value[: m.start()]
+            # a trailing note on a wrapped list's last line is cut off the same way
+            more = tuple(dataclasses.replace(x, text=x.text[: m.start()]) if (m := _VALUE_NOTE.search(x.text)) else x
+                         for x in more)
+        if meaning in ACTOR_MEANINGS and (value or more):
             basis, first_is_lead, kind_hint = "field", False, None
             if meaning == "responsible":
                 if has_lead_label:
@@ -626,17 +668,17 @@ def _apply_fields(item: Item, fields: list[Run], plan: Plan, registry, rule_at: 
             if meaning == "leader":
                 meaning, kind_hint = "lead", "post"
             common.make_assignments(item, value, run.line, run.value_start, meaning, basis, registry, plan,
-                                    first_is_lead=first_is_lead, kind_hint=kind_hint)
+                                    first_is_lead=first_is_lead, kind_hint=kind_hint, more=more)
         elif meaning == "completion":
-            item.completion = value
+            item.completion = value + "".join(x.text for x in more)
             if not has_deliverable:
                 before = len(item.deliverables)
-                common.make_deliverables(item, value, run.line, run.value_start, plan)
+                common.make_deliverables(item, value, run.line, run.value_start, plan, more=more)
                 # A bare 完成时间 says when; the item's own words say what.
                 for d in item.deliverables[before:]:
                     d.text = title or d.text
-        elif meaning == "deliverable" and value:
-            common.make_deliverables(item, value, run.line, run.value_start, plan)
+        elif meaning == "deliverable" and (value or more):
+            common.make_deliverables(item, value, run.line, run.value_start, plan, more=more)
 
 
 def _apply_parenthetical(item: Item, p, segments, plan: Plan, registry, by_number: dict, title: str) -> None:

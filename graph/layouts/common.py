@@ -299,30 +299,48 @@ def make_assignments(
     plan: Plan,
     first_is_lead: bool = False,
     kind_hint: str | None = None,
+    more: tuple[Line, ...] = (),
 ) -> None:
     """Split a list of names and append one assignment per name to *item*.
 
     With *first_is_lead* (a document rule such as 列第一位者为牵头单位) the first
-    name leads and the rest participate, with basis ``first-listed-rule``.
+    name leads and the rest participate, with basis ``first-listed-rule``. *more*
+    are lines the list runs on to: their names carry on its order, each cited at its own line.
     """
     previous = None
-    for position, (surface, start, _) in enumerate(actor_spans(value), start=1):
-        this_role, this_basis = role, basis
-        if first_is_lead:
-            this_role = "lead" if position == 1 else "participant"
-            this_basis = "first-listed-rule"
-        actor = assign(item, plan, registry, surface, value_start + start, line, this_role, this_basis,
-                       position, previous, kind_hint)
-        previous = (surface, actor)
+    position = 0
+    for text, offset, at in ((value, value_start, line), *((m.text, m.start, m) for m in more)):
+        for surface, start, _ in actor_spans(text):
+            position += 1
+            this_role, this_basis = role, basis
+            if first_is_lead:
+                this_role = "lead" if position == 1 else "participant"
+                this_basis = "first-listed-rule"
+            actor = assign(item, plan, registry, surface, offset + start, at, this_role, this_basis,
+                           position, previous, kind_hint)
+            previous = (surface, actor)
 
 
-def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan: Plan) -> None:
-    """One deliverable per dated clause of a 预期成果/完成时间 field."""
-    for clause in dates.split_deliverables(value, ref_year=ref_year(plan)):
-        start = value_start + clause.start
-        item.deliverables.append(
-            Deliverable(clause.text, clause.due, Span(line.number, line.number, start, value_start + clause.end))
-        )
+def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan: Plan, more: tuple[Line, ...] = ()) -> None:
+    """One deliverable per dated clause of a 预期成果/完成时间 field; *more* are lines the
+    value runs on to, read as one text with it (a clause may cross the line break)."""
+    pieces = [(value, value_start, line), *((m.text, m.start, m) for m in more)]
+    text = "".join(p[0] for p in pieces)
+    at = []  # (offset in text, document offset, line) where each piece starts
+    n = 0
+    for piece, offset, where in pieces:
+        at.append((n, offset, where))
+        n += len(piece)
+
+    def locate(i: int, end: bool = False) -> tuple[int, Line]:
+        # a clause's end at a piece's end belongs to that piece, not to the next line
+        k = max(j for j, (s, _, _) in enumerate(at) if (s < i if end and i > 0 else s <= i))
+        s, offset, where = at[k]
+        return offset + i - s, where
+
+    for clause in dates.split_deliverables(text, ref_year=ref_year(plan)):
+        (start, first), (end, last) = locate(clause.start), locate(clause.end, end=True)
+        item.deliverables.append(Deliverable(clause.text, clause.due, Span(first.number, last.number, start, end)))
 
 
 def finish_item(item: Item, plan: Plan, gazetteer, title: str | None = None) -> None:
