@@ -523,8 +523,11 @@ def _read_tables(store: Store) -> _Tables:
     if embedded:
         # Oxigraph answers without holding the GIL: reads that do not wait for each other run
         # two at a time (at 1,000 plans the roles and years take ~3.5 s one after another).
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        pool = concurrent.futures.ThreadPoolExecutor(2)
+        try:
             return _tables_from(store, functools.partial(pool.submit, _rows, store))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # on an error, reads not begun are dropped
     return _tables_from(store, None)
 
 
@@ -701,12 +704,14 @@ def _ties(counts: dict) -> "object":
 
 
 #: Above this many edge relaxations (sources × edges, summed over components),
-#: betweenness runs in igraph's C core when igraph is installed; below it, in networkx
-#: (the bundled plan: 23,484). networkx takes ~0.5 µs a relaxation here (0.67 s for the
-#: 1,000-plan corpus's 1.4 million; igraph 0.01 s, the same figures for all 832 agencies),
-#: so this is where it costs what importing igraph does: 0.08 s as the commands import it
-#: (without matplotlib), 0.9 s with matplotlib, as a library caller's first import does.
-IGRAPH_ABOVE = 200_000
+#: betweenness runs in igraph's C core when igraph is installed; below it, in networkx.
+#: networkx takes ~0.5 µs a relaxation here: 0.67 s for the 1,000-plan corpus's 1.4
+#: million, where igraph takes 0.01 s and gives the same figures for all 832 agencies.
+#: The two may split ties between near-equal path lengths differently (the 100-plan
+#: corpus's 270,000 relaxations: 28 agencies differ in the sixth decimal), so the bundled
+#: plan (23,484) and the 100-plan corpus stay with networkx, whose figures fengong has
+#: always given. Importing igraph costs 0.08 s as the commands do it (without matplotlib).
+IGRAPH_ABOVE = 1_000_000
 
 
 def _betweenness(n: int, rows: np.ndarray, cols: np.ndarray, distances: np.ndarray, cfg: dict,

@@ -34,8 +34,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import FengongError
 from .atomic import write_text
+from .forked import forked
 
 __all__ = ["write_site", "Page", "render_index", "VIEWS_DIR"]
 
@@ -81,7 +81,7 @@ def write_site(result, stage: Path, lang: str = "zh") -> list[Page]:
         matrix = _matrix_writer(store, stage)
         if matrix is not None and lean:
             # Seconds for a corpus, and it shares nothing with the report and views: drawn meanwhile.
-            waits.enter_context(_forked(matrix, stage / "matrix.html"))
+            waits.enter_context(forked(matrix, stage / "matrix.html"))
         analysis = "auto"
         try:
             from .report import write_report
@@ -168,50 +168,6 @@ def _write_views(store, stage: Path, lang: str, pages: list[Page], analysis, lea
             add("sections", section_view(full, n, lang), title_en)
     sources = dict.fromkeys((ctx.source("zh"), ctx.source("en")))  # one plan: its title; several: "N 个方案 · N plans"
     return " · ".join(sources)
-
-
-@contextlib.contextmanager
-def _forked(work, output: Path):
-    """Run *work* (no arguments) in a forked process until the block ends; re-raise its error here.
-
-    Where fork is not available *work* runs at once, in this process. The block
-    leaving on an error stops the process.
-    """
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        work()
-        yield
-        return
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-            send.send(str(exc) if isinstance(exc, FengongError) else f"{type(exc).__name__}: {exc}")
-        else:
-            send.send(None)
-
-    proc = ctx.Process(target=run, name=f"fengong {output.name}", daemon=True)
-    proc.start()
-    send.close()
-    try:
-        yield
-    except BaseException:
-        proc.terminate()
-        proc.join()
-        raise
-    try:
-        error = recv.recv()
-    except EOFError:
-        error = f"the process ended with exit code {proc.exitcode}"
-    finally:
-        recv.close()
-        proc.join()
-    if error is not None:
-        raise FengongError(f"{output.name}: {error}")
 
 
 def _section_size(ctx, n: int) -> int:

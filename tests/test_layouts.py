@@ -136,7 +136,7 @@ def _cited(plan, item):
             for a in item.assignments]
 
 
-@pytest.mark.parametrize("first, rest", [("财政部、", "教育部、科技部"), ("财政部，", "  教育部、科技部"), ("财政部", "教育部、科技部")])
+@pytest.mark.parametrize("first, rest", [("财政部、", "教育部、科技部"), ("财政部，", "  教育部、科技部"), ("财政部", "、教育部、科技部")])
 def test_a_wrapped_list_of_names_goes_on_to_the_next_line(first, rest):
     # A PDF converter or a narrow column breaks a long field line; the names after the break are
     # the same list, each cited at its own line.
@@ -155,10 +155,35 @@ def test_a_wrapped_list_keeps_the_first_listed_rule_and_drops_a_trailing_note():
         ("财政部", "lead", 1), ("教育部", "participant", 2)]
 
 
-def test_a_line_after_the_fields_that_is_not_names_is_still_a_warning():
-    plan = parse("1.推进A。\n牵头单位：财政部\n以上工作由各地抓好落实。\n")
-    assert [s for s, *_ in _cited(plan, plan.items[0])] == ["财政部"]
+@pytest.mark.parametrize("fields, after", [
+    ("牵头单位：财政部", "以上工作由各地抓好落实。"),  # prose
+    ("牵头单位：财政部", "国务院办公厅"),  # names, but no list broke: a signature
+    ("参加单位：商务部、海关总署、", "各地要加强组织领导，确保按期完成。"),  # prose after a list ending in 、
+    ("参加单位：商务部、国家发展和改革委", "员会、财政部"),  # a name broken in two: not guessed at
+])
+def test_a_line_after_the_fields_that_does_not_carry_them_on_is_still_a_warning(fields, after):
+    plan = parse(f"1.推进A。\n{fields}\n{after}\n")
+    assert [s for s, *_ in _cited(plan, plan.items[0])] == fields.split("：")[1].rstrip("、").split("、")
     assert "t.txt:6: text after the field lines of item 1 not read" in plan.warnings
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n附件：成员单位名单\n"])
+def test_a_blank_or_unread_line_ends_a_field(gap):
+    # After a blank line (a closing paragraph, the signature) or a line not read, nothing is read on.
+    plan = parse(f"1.推进A。\n参加单位：商务部、\n{gap}财政部、教育部\n")
+    assert [s for s, *_ in _cited(plan, plan.items[0])] == ["商务部"]
+
+
+def test_a_finished_deliverable_does_not_take_the_next_line():
+    plan = parse("1.推进A。\n牵头单位：财政部\n预期成果和时间进度：2015年出台工作方案。\n各地要抓好落实，2016年底前报送落实情况。\n")
+    assert [d.text for d in plan.items[0].deliverables] == ["2015年出台工作方案"]
+    assert "t.txt:7: text after the field lines of item 1 not read" in plan.warnings
+
+
+def test_a_wrapped_deliverable_keeps_the_clause_break_at_the_line_end():
+    plan = parse("1.推进A。\n牵头单位：财政部\n预期成果和时间进度：2015年底前完成试点工作，\n2016年出台实施意见。\n")
+    assert [(d.text, d.due.year) for d in plan.items[0].deliverables] == [
+        ("2015年底前完成试点工作", 2015), ("2016年出台实施意见", 2016)]
 
 
 def test_a_wrapped_deliverable_is_read_across_the_line_break():

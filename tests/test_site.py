@@ -112,20 +112,3 @@ def test_section_sizes_are_counted_without_drawing_the_section(tmp_path):
     assert len(ctx.section_titles) >= 10
     for n in ctx.section_titles:
         assert _section_size(ctx, n) == len(section_view(ctx, n).nodes), n
-
-
-def test_a_page_drawn_in_a_forked_process_is_written_and_its_error_raised_here(tmp_path):
-    from fengong import FengongError
-    from fengong.site import _forked
-
-    out = tmp_path / "page.html"
-    with _forked(lambda: out.write_text("drawn", encoding="utf-8"), out):
-        pass
-    assert out.read_text(encoding="utf-8") == "drawn"
-
-    def fail():
-        raise FengongError("no agencies")
-
-    with pytest.raises(FengongError, match=r"^page\.html: no agencies$"):
-        with _forked(fail, out):
-            pass

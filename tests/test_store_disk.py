@@ -4,6 +4,7 @@ interrupted builds that must leave earlier outputs as they were."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -167,3 +168,46 @@ def test_an_interrupted_build_leaves_the_previous_output_untouched(corpus, tmp_p
     assert snapshot(tmp_path / "out") == before
     assert snapshot(tmp_path / "st") == store_before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "st"]  # no staging directories left
+
+
+# Stands in for the store loader (run as python -c NQUADS DB): like Oxigraph's bulk load, one
+# call into Rust, it lets no signal through; it writes half a store, presses Ctrl-C on the
+# build, and would then take a minute.
+_LOAD_THAT_IGNORES_SIGNALS = """
+import os, signal, sys, time
+from pathlib import Path
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+db = Path(sys.argv[2])
+db.mkdir(parents=True)
+(db / "000001.sst").write_bytes(b"half a store")
+os.kill(os.getppid(), signal.SIGINT)
+time.sleep(60)
+"""
+
+
+def test_ctrl_c_while_the_store_loads_stops_the_load_at_once(disk_build, tmp_path, monkeypatch):
+    from fengong import build as build_module
+
+    shutil.copytree(disk_build / "st", tmp_path / "st")
+    before = snapshot(tmp_path / "st")
+    monkeypatch.setattr(build_module, "STORE_LOADER", _LOAD_THAT_IGNORES_SIGNALS)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        build_module.build([], out_dir=None, store_dir=tmp_path / "st")
+    # The load would take a minute more; the build stopped it instead of waiting.
+    assert time.monotonic() - started < 30
+    assert snapshot(tmp_path / "st") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["st"]  # its half-written store removed
+
+
+def test_a_store_that_cannot_be_written_is_one_line(disk_build, tmp_path, monkeypatch):
+    from fengong import build as build_module
+
+    shutil.copytree(disk_build / "st", tmp_path / "st")
+    before = snapshot(tmp_path / "st")
+    monkeypatch.setattr(build_module, "STORE_LOADER", "raise OSError(28, 'No space left on device')")
+    with pytest.raises(FengongError) as failed:
+        build_module.build([], out_dir=None, store_dir=tmp_path / "st")
+    assert str(failed.value) == f"{tmp_path / 'st'}: cannot write the store (OSError: [Errno 28] No space left on device)"
+    assert snapshot(tmp_path / "st") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["st"]

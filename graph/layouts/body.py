@@ -450,9 +450,11 @@ def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
     out = _Text()
     after_fields = False
     open_field: Run | None = None
+    reading_on: Run | None = None  # the field (out.fields[-1]) whose value the next line may carry on
     for i in unit.rows:
         row = rows[i]
         if not row.line.text or (row.heading is None and _NOTE.match(row.line.text)):
+            reading_on = None  # a blank line or a note ends a field's value
             continue  # a closing note (注：…) is about the list, not this item
         if not out.first_line:
             out.first_line, out.first_char = row.line.number, row.line.start
@@ -467,10 +469,10 @@ def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
                 out.fields.append(Run(open_field.label, open_field.meaning, plan.text[value_start : row.line.end], value_start, row.line))
                 continue
             if not row.runs:
-                last = out.fields[-1] if out.fields else None
-                if last is not None and row.heading is None and not row.unknown_label and _runs_on(last, row.line.text):
-                    out.fields[-1] = dataclasses.replace(last, more=(*last.more, row.line))
+                if reading_on is not None and row.heading is None and not row.unknown_label and _runs_on(reading_on, row.line.text):
+                    out.fields[-1] = reading_on = dataclasses.replace(reading_on, more=(*reading_on.more, row.line))
                     continue
+                reading_on = None  # a line not read ends the value: nothing after it carries it on
                 if not row.unknown_label:  # that one has its own warning
                     plan.warnings.append(f"{plan.source}:{row.line.number}: text after the field lines of item {numeral} not read")
                 continue
@@ -480,6 +482,7 @@ def _gather(plan: Plan, unit: _Unit, rows: list[Row], numeral: str) -> _Text:
         if row.runs:
             out.fields.extend(row.runs)
             open_field = row.runs[-1] if not row.runs[-1].value else None
+            reading_on = row.runs[-1] if row.runs[-1].value else None
             after_fields = True
     return out
 
@@ -615,33 +618,41 @@ def _title(text: str, start: int, end: int, parens: list, split: bool) -> str:
     return common.title_of(clean)
 
 
-# A field line's value goes on to the next line when a list of names ends on a separator,
-# or a deliverable's words stop before the sentence does.
-_OPEN_LIST = re.compile(r"[、，,；;和及与]\s*$")
+# A field line's value goes on to the next line (a converted PDF, a narrow column) when
+# the list of names breaks at a separator, or a deliverable's sentence is not finished.
+_OPEN_LIST = re.compile(r"[、，,和及与]\s*$")
+_LIST_GOES_ON = re.compile(r"^[、，,]")
 _CLOSED = re.compile(r"[。；;！？!?]\s*$")
 
 
 def _runs_on(run: Run, text: str) -> bool:
-    """Whether *text*, a line with no field and no numbering right after *run*'s line(s), carries
-    on *run*'s value: names after a list that ended on a separator (、，和 …) or names only,
-    or the rest of a deliverable's sentence.
+    """Whether *text*, the line right after *run*'s line(s) (no blank or unread line between,
+    no field and no numbering on it), carries on *run*'s value: more names, where the list
+    broke at a separator (、，和 … ending the line before or starting this one) and every
+    piece reads as a name; or the rest of a deliverable's sentence, where the line before
+    did not end it (。；！？). The lines are read as written (a field's value has its
+    trailing punctuation cut off).
 
-    >>> line = common.Line(1, 0, "")
-    >>> _runs_on(Run("牵头单位", "lead", "自治区发展改革委、", 0, line), "自治区财政厅")
-    True
-    >>> _runs_on(Run("牵头单位", "lead", "自治区发展改革委", 0, line), "以上工作年底前完成。")
+    >>> def run(meaning, line):
+    ...     return Run("x", meaning, line.rstrip("、，。"), 0, common.Line(1, 0, line))
+    >>> _runs_on(run("lead", "自治区发展改革委、"), "自治区财政厅"), _runs_on(run("lead", "自治区发展改革委"), "、自治区财政厅")
+    (True, True)
+    >>> _runs_on(run("lead", "自治区发展改革委"), "广西壮族自治区人民政府办公厅")  # a signature, not a wrapped list
     False
-    >>> _runs_on(Run("预期成果", "deliverable", "2015年底前完成", 0, line), "试点工作。")
-    True
+    >>> _runs_on(run("lead", "商务厅、"), "各地要加强组织领导，确保按期完成。")
+    False
+    >>> _runs_on(run("deliverable", "2015年底前完成"), "试点工作。"), _runs_on(run("deliverable", "2015年出台方案。"), "各地要抓好落实。")
+    (True, False)
     """
-    tail = run.more[-1].text if run.more else run.value
+    tail = (run.more[-1] if run.more else run.line).text
     if run.meaning in ACTOR_MEANINGS:
-        if _OPEN_LIST.search(tail):
-            return True
-        pieces = actor_spans(text)
+        if not (_OPEN_LIST.search(tail) or _LIST_GOES_ON.match(text)):
+            return False
+        m = _VALUE_NOTE.search(text)  # （列第一位者为牵头单位） closing the list is not a name
+        pieces = actor_spans(text[: m.start()] if m else text)
         return bool(pieces) and all(looks_like_actor(surface) for surface, _, _ in pieces)
     if run.meaning in ("deliverable", "completion"):
-        return bool(tail.strip()) and not _CLOSED.search(tail)
+        return not _CLOSED.search(tail)
     return False
 
 
@@ -657,7 +668,8 @@ def _apply_fields(item: Item, fields: list[Run], plan: Plan, registry, rule_at: 
             # a trailing note on a wrapped list's last line is cut off the same way
             more = tuple(dataclasses.replace(x, text=x.text[: m.start()]) if (m := _VALUE_NOTE.search(x.text)) else x
                          for x in more)
-        if meaning in ACTOR_MEANINGS and (value or more):
+            if not (value or more):
+                continue
             basis, first_is_lead, kind_hint = "field", False, None
             if meaning == "responsible":
                 if has_lead_label:
@@ -669,7 +681,10 @@ def _apply_fields(item: Item, fields: list[Run], plan: Plan, registry, rule_at: 
                 meaning, kind_hint = "lead", "post"
             common.make_assignments(item, value, run.line, run.value_start, meaning, basis, registry, plan,
                                     first_is_lead=first_is_lead, kind_hint=kind_hint, more=more)
-        elif meaning == "completion":
+            continue
+        if more:  # wrapped: read as written (the value lost its trailing punctuation, which may end a clause)
+            value = plan.text[run.value_start : run.line.end]
+        if meaning == "completion":
             item.completion = value + "".join(x.text for x in more)
             if not has_deliverable:
                 before = len(item.deliverables)
