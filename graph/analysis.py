@@ -542,6 +542,7 @@ class _Now:
 
 
 def _tables_from(store: Store, submit) -> _Tables:
+    """The tables, each read handed to *submit* (query → future), or read at once when it is None."""
     embedded = submit is not None
     if submit is None:
         def submit(query):
