@@ -37,7 +37,8 @@ def _params(name: str) -> dict:
 
 
 def test_the_slow_corpus_queries_declare_a_plan_partition():
-    assert {"task-overview", "agencies-by-section", "responsibility-graph"} <= set(PARTITIONED)
+    assert {"task-overview", "agencies-by-section", "responsibility-graph", "collective-tasks",
+            "deliverables-due-by"} <= set(PARTITIONED)
 
 
 @pytest.mark.parametrize("threads", [2, 3, 5])
