@@ -41,8 +41,8 @@ class Seconds(click.ParamType):
 
 
 def igraph_without_matplotlib() -> None:
-    """Import python-igraph (the page layout of `build` and `viz`) without matplotlib,
-    which it imports for plotting.
+    """Import python-igraph (the page layout of `build` and `viz`, the betweenness of a big
+    graph in `analyze`) without matplotlib, which it imports for plotting.
 
     That import costs 0.5–1 s of CPU (igraph alone: ~0.06 s) and no command plots
     with igraph; a library caller may plot later, so only the commands do this.
