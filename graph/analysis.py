@@ -56,11 +56,13 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
+from typing import Callable
 
 import networkx as nx
 import numpy as np
 import yaml
 
+from .gcpause import cycles_uncollected
 from .network import to_networkx
 from .store import OxigraphStore, Store
 
@@ -194,11 +196,12 @@ class Analysis:
 
     :attr:`projection` and :attr:`bipartite` (NetworkX graphs) are built on
     first use, from the store the analysis read (or the ``network`` it was
-    given), because the figures themselves do not need them.
+    given), because the figures themselves do not need them; so are the
+    :attr:`diffuse_tasks` (their labels, numbers and lead order are read from the
+    store only when asked for: the agencies view never asks).
     """
 
     agencies: list[AgencyStats]
-    diffuse_tasks: list[DiffuseTask]
     deadline_peaks: list[DeadlinePeak]
     rules: dict
     all_agencies: list[AgencyStats] = field(default_factory=list)  # every agency, even when ``top`` cut ``agencies``
@@ -209,6 +212,12 @@ class Analysis:
     store: Store | None = field(default=None, repr=False, compare=False)
     network: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
     tables: "_Tables | None" = field(default=None, repr=False, compare=False)
+    read_diffuse: "Callable[[], list[DiffuseTask]] | None" = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def diffuse_tasks(self) -> list[DiffuseTask]:
+        """Tasks led by at least ``rules["diffuse"]["min_leads"]`` actors (read on first use)."""
+        return self.read_diffuse() if self.read_diffuse is not None else []
 
     @functools.cached_property
     def bipartite(self) -> nx.Graph:
@@ -531,6 +540,11 @@ def _read_tables(store: Store) -> _Tables:
     return _tables_from(store, None)
 
 
+def _import_numerics() -> None:
+    """Import what the computing needs (scipy's sparse matrices and graphs: ~0.6 s here)."""
+    import scipy.sparse.csgraph  # noqa: F401 - brings scipy.sparse and scipy.sparse.linalg
+
+
 class _Now:
     """A read done at once, shaped as a future (stores that do not run side by side)."""
 
@@ -570,6 +584,7 @@ def _tables_from(store: Store, submit) -> _Tables:
         values = " ".join(f"(<{a}> {i})" for i, a in enumerate(known))
         reads = {rel: submit(_EMBEDDED["roles"].format(values=values, rel=rel)) for rel in ("participatesIn", "leads")}
         task_count_rows, year_rows = submit(_EMBEDDED["tasks"]), submit(_EMBEDDED["years"])
+        _import_numerics()  # while the engine reads
     else:
         task_set = {t for (t,) in _rows(store, _A_TASKS)}
     for rel, query, lead in (("participatesIn", _A_PARTS, False), ("leads", _A_LEADS, True)):
@@ -886,6 +901,7 @@ def _plans(store: Store) -> list[dict]:
     return [{"iri": p, "title": title or "", "number": number or ""} for p, title, number in _rows(store, _PLANS)]
 
 
+@cycles_uncollected()  # millions of rows and numbers, no cycles
 def analyze(
     store: Store,
     top: int | None = None,
@@ -992,7 +1008,7 @@ def analyze(
                     constraint=s.constraint, c_threshold=c_threshold)
     peaks.sort(key=lambda x: (-x.count, x.year, x.agency))
 
-    diffuse = _diffuse_tasks(store, tables, rules["diffuse"]["min_leads"])
+    diffuse = _diffuse_chosen(tables, rules["diffuse"]["min_leads"])
 
     rules["lead_total"] = lead_total
     ov.update(q1=_round(q1), q3=_round(q3), load_threshold=_round(load_threshold))
@@ -1016,7 +1032,6 @@ def analyze(
     }
     return Analysis(
         agencies=ordered[:top] if top is not None else list(ordered),
-        diffuse_tasks=diffuse,
         deadline_peaks=peaks,
         rules=rules,
         all_agencies=ordered,
@@ -1027,15 +1042,22 @@ def analyze(
         store=store,
         network=network,
         tables=tables,
+        read_diffuse=functools.partial(_diffuse_tasks, store, tables, diffuse),
     )
 
 
-def _diffuse_tasks(store: Store, tables: _Tables, min_leads: int) -> list[DiffuseTask]:
+def _diffuse_chosen(tables: _Tables, min_leads: int) -> np.ndarray:
+    """Indices of the tasks led by at least *min_leads* actors."""
     lead = tables.edge_lead
     per_task = np.bincount(tables.edge_task[lead], minlength=len(tables.tasks))
-    chosen = np.flatnonzero(per_task >= min_leads)
+    return np.flatnonzero(per_task >= min_leads)
+
+
+def _diffuse_tasks(store: Store, tables: _Tables, chosen: np.ndarray) -> list[DiffuseTask]:
+    """The *chosen* tasks (:func:`_diffuse_chosen`) with their labels, numbers and ordered leads."""
     if not len(chosen):
         return []
+    lead = tables.edge_lead
     leads_of: dict[int, list[str]] = defaultdict(list)
     wanted = set(chosen.tolist())
     for a, t in zip(tables.edge_actor[lead].tolist(), tables.edge_task[lead].tolist()):

@@ -48,6 +48,7 @@ from .. import FengongError
 from ..network import to_networkx
 from ..numerals import to_int
 from ..store import Store
+from ..gcpause import cycles_uncollected
 from ..textwidth import distinct_names
 from .labels import chrome, term_label
 
@@ -284,6 +285,7 @@ class Context:
         return chrome("n_plans", lang, n=len(self.plans))
 
 
+@cycles_uncollected()  # hundreds of thousands of rows and records, no cycles
 def load_context(store: Store, analysis: Any = "auto") -> Context:
     """Read the projection and the names the views need from *store*.
 
@@ -372,6 +374,7 @@ def _lean_nodes(store: Store, analysis: Any, reads=None) -> dict[str, dict]:
     return nodes
 
 
+@cycles_uncollected()
 def agencies_context(store: Store, analysis: Any = "auto") -> Context:
     """A lean :class:`Context` for :func:`agencies_view` alone: actors, tasks and who leads or
     joins which, from the analysis' own tables, without :func:`fengong.network.to_networkx`.
