@@ -71,6 +71,24 @@ def test_layout_chosen_for_guangxi():
     assert layouts.scores(text) == {"fieldlines": 1.0, "inline": 0.0, "table": 0.0}
 
 
+def test_choose_stops_at_a_certain_layout_and_otherwise_takes_the_best(monkeypatch):
+    class Fake:
+        def __init__(self, name, value):
+            self.NAME, self.value, self.asked = name, value, 0
+
+        def score(self, text):
+            self.asked += 1
+            return self.value
+
+    first, second, third = Fake("a", 0.4), Fake("b", 1.0), Fake("c", 1.0)
+    monkeypatch.setattr(layouts, "LAYOUTS", [first, second, third])
+    assert layouts.choose("x") is second and third.asked == 0  # a tie goes to the first listed anyway
+    monkeypatch.setattr(layouts, "LAYOUTS", [Fake("a", 0.4), Fake("b", 0.7), Fake("c", 0.5)])
+    assert layouts.choose("x").NAME == "b"
+    monkeypatch.setattr(layouts, "LAYOUTS", [Fake("a", 0.0)])
+    assert layouts.choose("x") is None
+
+
 def test_mixed_document_reads_both_styles(fixture_plans):
     plan = fixture_plans["guangzhou-mixed.gbk.txt"]
     bases = {a.basis for i in plan.items for a in i.assignments}

@@ -50,4 +50,6 @@ def choose(text: str) -> ModuleType | None:
         s = layout.score(text)
         if s > best_score:
             best, best_score = layout, s
+        if best_score >= 1.0:  # scores stop at 1 and ties go to the first listed: no later layout can win
+            break
     return best
