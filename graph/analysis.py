@@ -198,7 +198,8 @@ class Analysis:
     first use, from the store the analysis read (or the ``network`` it was
     given), because the figures themselves do not need them; so are the
     :attr:`diffuse_tasks` (their labels, numbers and lead order are read from the
-    store only when asked for: the agencies view never asks).
+    store only when asked for: the agencies view never asks). A store that fails
+    that read raises then, not in :func:`analyze`.
     """
 
     agencies: list[AgencyStats]
@@ -901,7 +902,7 @@ def _plans(store: Store) -> list[dict]:
     return [{"iri": p, "title": title or "", "number": number or ""} for p, title, number in _rows(store, _PLANS)]
 
 
-@cycles_uncollected()  # millions of rows and numbers, no cycles
+@cycles_uncollected()  # millions of rows and numbers, few if any cycles (collected afterwards)
 def analyze(
     store: Store,
     top: int | None = None,

@@ -24,17 +24,31 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 
 __all__ = ["cycles_uncollected"]
+
+# The collector is one switch for the whole process: pauses that overlap in several threads
+# are counted, and the first one in decides what the last one out restores.
+_lock = threading.Lock()
+_state = {"depth": 0, "was_enabled": False}
 
 
 @contextlib.contextmanager
 def cycles_uncollected():
-    """Pause the cyclic collector for the block or the decorated call (it stays off if it was off already)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """Pause the cyclic collector for the block or the decorated call (it stays off if it was off already).
+
+    The pause is process-wide; overlapping pauses (in several threads) end with the last one.
+    """
+    with _lock:
+        if _state["depth"] == 0:
+            _state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _state["depth"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _lock:
+            _state["depth"] -= 1
+            if _state["depth"] == 0 and _state["was_enabled"]:
+                gc.enable()

@@ -187,3 +187,24 @@ def test_timeout_stops_an_expensive_query(tmp_path):
     assert proc.returncode == 2
     assert "query stopped: it ran past the 0.5 s time limit (--timeout)" in proc.stderr
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("engine, paused", [([], True), (["--store", "memory"], False)])
+def test_the_collector_pauses_for_embedded_oxigraph_results_only(runner, monkeypatch, engine, paused):
+    # Oxigraph's rows hold no reference cycles (the pause spares rescanning millions of them);
+    # rdflib's engine makes cycles, which the collector must still free.
+    import gc
+
+    import fengong.querylib as querylib
+
+    seen = []
+    original = querylib.run_query
+
+    def run_query(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(querylib, "run_query", run_query)
+    assert gc.isenabled()
+    invoke(runner, ["plans", "--format", "csv", *engine])
+    assert seen == [not paused] and gc.isenabled()

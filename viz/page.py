@@ -56,7 +56,7 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\
 def script_json(obj) -> str:
     """*obj* as JSON that cannot end the ``<script>`` element it is placed in.
 
-    >>> script_json({"a": "</script>&\u2028"})
+    >>> script_json({"a": "</script>&\\u2028"})
     '{"a": "\\\\u003c/script\\\\u003e\\\\u0026\\\\u2028"}'
     """
     text = json.dumps(obj, ensure_ascii=False)

@@ -285,7 +285,7 @@ class Context:
         return chrome("n_plans", lang, n=len(self.plans))
 
 
-@cycles_uncollected()  # hundreds of thousands of rows and records, no cycles
+@cycles_uncollected()  # hundreds of thousands of rows and records, few cycles (collected afterwards)
 def load_context(store: Store, analysis: Any = "auto") -> Context:
     """Read the projection and the names the views need from *store*.
 
