@@ -45,10 +45,10 @@ import networkx as nx
 import numpy as np
 
 from .. import FengongError
+from ..gcpause import cycles_uncollected
 from ..network import to_networkx
 from ..numerals import to_int
 from ..store import Store
-from ..gcpause import cycles_uncollected
 from ..textwidth import distinct_names
 from .labels import chrome, term_label
 
