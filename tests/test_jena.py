@@ -94,8 +94,9 @@ def jena(tmp_path_factory):
     """Run the given (query info, parameters) pairs on Jena; return each answer as a Result."""
     java = shutil.which("java")
     classpath = jena_classpath() if java else []
-    if not java or not any(Path(j).name.startswith("jena-arq") for j in classpath):
-        why = f"Jena is not installed (apt-get install {PACKAGE} default-jre-headless)"
+    # javac stands for the JDK, whose compiler module runs a Java source file
+    if not java or not shutil.which("javac") or not any(Path(j).name.startswith("jena-arq") for j in classpath):
+        why = f"Jena is not installed (apt-get install {PACKAGE} default-jdk-headless)"
         if os.environ.get("FENGONG_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{why}; required with FENGONG_REQUIRE_BROWSER=1")
         pytest.skip(why)
