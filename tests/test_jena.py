@@ -34,7 +34,8 @@ pytestmark = pytest.mark.server
 RUNNER = Path(__file__).parent / "jena" / "RunQueries.java"
 PACKAGE = "libapache-jena-java"
 #: Of the logging jars Debian's libslf4j-java holds, the API and the binding that prints
-#: nothing: with all of them on the class path SLF4J refuses to start (two bindings).
+#: nothing: with all of them on the class path SLF4J refuses to start (log4j-over-slf4j
+#: beside slf4j-log4j12 would send each log call round in a loop).
 SLF4J = {"slf4j-api.jar", "slf4j-nop.jar"}
 
 
@@ -93,7 +94,7 @@ def xerces_messages(jena_core: str, into: Path) -> Path:
 def jena(tmp_path_factory):
     """Run the given (query info, parameters) pairs on Jena; return each answer as a Result."""
     java = shutil.which("java")
-    classpath = jena_classpath() if java else []
+    classpath = jena_classpath() if java and shutil.which("dpkg-query") else []
     # javac stands for the JDK, whose compiler module runs a Java source file
     if not java or not shutil.which("javac") or not any(Path(j).name.startswith("jena-arq") for j in classpath):
         why = f"Jena is not installed (apt-get install {PACKAGE} default-jdk-headless)"
