@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install fengong with its test dependencies (pip, Debian's Chromium and a CJK font, the Oxigraph
+# Install fengong with its test dependencies (pip, Debian's Chromium, a CJK font, Virtuoso and Jena, the Oxigraph
 # server from PyPI) and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
