@@ -324,23 +324,15 @@ def make_assignments(
 def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan: Plan, more: tuple[Line, ...] = ()) -> None:
     """One deliverable per dated clause of a 预期成果/完成时间 field; *more* are lines the
     value runs on to, read as one text with it (a clause may cross the line break)."""
-    pieces = [(value, value_start, line), *((m.text, m.start, m) for m in more)]
-    text = "".join(p[0] for p in pieces)
-    at = []  # (offset in text, document offset, line) where each piece starts
-    n = 0
-    for piece, offset, where in pieces:
-        at.append((n, offset, where))
-        n += len(piece)
-
-    def locate(i: int, end: bool = False) -> tuple[int, Line]:
-        # a clause's end at a piece's end belongs to that piece, not to the next line
-        k = max(j for j, (s, _, _) in enumerate(at) if (s < i if end and i > 0 else s <= i))
-        s, offset, where = at[k]
-        return offset + i - s, where
-
+    text, segments = value, [(0, line.number, value_start)]
+    for m in more:
+        segments.append((len(text), m.number, m.start))
+        text += m.text
     for clause in dates.split_deliverables(text, ref_year=ref_year(plan)):
-        (start, first), (end, last) = locate(clause.start), locate(clause.end, end=True)
-        item.deliverables.append(Deliverable(clause.text, clause.due, Span(first.number, last.number, start, end)))
+        first, start = locate(segments, clause.start)
+        # the end is located from the clause's last character: an end at a line's end stays on that line
+        last, end = locate(segments, clause.end - 1) if clause.end > clause.start else (first, start - 1)
+        item.deliverables.append(Deliverable(clause.text, clause.due, Span(first, last, start, end + 1)))
 
 
 def finish_item(item: Item, plan: Plan, gazetteer, title: str | None = None) -> None:
