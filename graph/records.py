@@ -66,6 +66,8 @@ class Deliverable:
     text: str
     due: Due | None
     span: Span
+    #: as :attr:`Item.segments`, for a text that runs over a line break (empty: one line, from ``span``)
+    segments: list[tuple[int, int, int]] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

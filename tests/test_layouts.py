@@ -213,6 +213,12 @@ def test_a_wrapped_deliverable_is_read_across_the_line_break():
     assert not [w for w in plan.warnings if "not read" in w]
 
 
+def test_a_place_named_after_a_deliverable_s_line_break_is_cited_on_its_own_line():
+    plan = parse("1.推进A。\n牵头单位：财政部\n预期成果和时间进度：2015年底前在\n南宁市开展试点。\n")
+    places = [(p.surface, p.span.line_start, plan.text[p.span.char_start:p.span.char_end]) for p in plan.items[0].places]
+    assert places == [("南宁市", 7, "南宁市")]
+
+
 def test_numbered_lines_after_an_empty_deliverable_label(fixture_plans):
     item = fixture_plans["hunan-fieldlines.utf16.txt"].items[2]
     assert [(d.text, d.due.end) for d in item.deliverables] == [

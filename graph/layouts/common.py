@@ -332,7 +332,8 @@ def make_deliverables(item: Item, value: str, line: Line, value_start: int, plan
         first, start = locate(segments, clause.start)
         # the end is located from the clause's last character: an end at a line's end stays on that line
         last, end = locate(segments, clause.end - 1) if clause.end > clause.start else (first, start - 1)
-        item.deliverables.append(Deliverable(clause.text, clause.due, Span(first, last, start, end + 1)))
+        item.deliverables.append(Deliverable(clause.text, clause.due, Span(first, last, start, end + 1),
+                                             segments=sub_segments(segments, clause.start, clause.end) if more else []))
 
 
 def finish_item(item: Item, plan: Plan, gazetteer, title: str | None = None) -> None:
@@ -353,7 +354,7 @@ def finish_item(item: Item, plan: Plan, gazetteer, title: str | None = None) -> 
             item.indicators.extend(indicators.parse_place_targets(d.text, year=y))
     seen: set[str] = set()
     sources = [(item.text, item.segments)] + [
-        (d.text, [(0, d.span.line_start, d.span.char_start)]) for d in item.deliverables
+        (d.text, d.segments or [(0, d.span.line_start, d.span.char_start)]) for d in item.deliverables
     ]
     for text, segments in sources:
         for place, s, e in gazetteer.find(text):
