@@ -33,7 +33,7 @@ from . import FengongError
 from .store import QuerySyntaxError, QueryTimeout, Result, Store, Term, _with_prefixes
 from .transport import USER_AGENT, TransportTimeout, exchange, shown
 
-__all__ = ["RemoteStore", "bind_values", "outer_group_start", "query_shape", "QueryShape", "USER_AGENT", "UPDATE_KEYWORDS"]
+__all__ = ["RemoteStore", "parse_answer", "bind_values", "outer_group_start", "query_shape", "QueryShape", "USER_AGENT", "UPDATE_KEYWORDS"]
 
 #: What we ask for: SPARQL JSON for solutions and booleans, N-Triples for graphs
 #: (the query's form puts the one it needs first).
@@ -379,6 +379,23 @@ def _term(t) -> Term | None:
     return Term.from_ox(t)
 
 
+def parse_answer(data: bytes, fmt: ox.RdfFormat | ox.QueryResultsFormat) -> Result:
+    """A SPARQL answer as a :class:`Result`: a graph (CONSTRUCT, DESCRIBE) in an RDF format, or
+    solutions or a boolean in a query-results format. Raises ``SyntaxError`` on bad *data*.
+
+    >>> parse_answer(b'{"head": {}, "boolean": true}', ox.QueryResultsFormat.JSON).boolean
+    True
+    """
+    if isinstance(fmt, ox.RdfFormat):
+        triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in ox.parse(data, format=fmt)]
+        return Result(vars=["subject", "predicate", "object"], triples=triples)
+    res = ox.parse_query_results(data, format=fmt)
+    if isinstance(res, ox.QueryBoolean):
+        return Result(boolean=bool(res))
+    names = [v.value for v in res.variables]
+    return Result(vars=names, rows=[tuple(_term(sol[i]) for i in range(len(names))) for sol in res])
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (Oxigraph server ``/query``, Fuseki ``/ds/sparql``, ``fengong serve``).
 
@@ -481,24 +498,13 @@ class RemoteStore(Store):
         kind = "graph" if query_shape(query).form in ("CONSTRUCT", "DESCRIBE") else "solutions"
         ctype, data = self._post([("query", query), *dataset], ACCEPT[kind], timeout)
         media = ctype.split(";")[0].strip().lower()
-        if media in _GRAPH_FORMATS:
-            try:
-                triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in ox.parse(data, format=_GRAPH_FORMATS[media])]
-            except SyntaxError as exc:
-                raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
-            return Result(vars=["subject", "predicate", "object"], triples=triples)
-        fmt = _RESULT_FORMATS.get(media)
+        fmt = _GRAPH_FORMATS.get(media) or _RESULT_FORMATS.get(media)
         if fmt is None:
             raise FengongError(f"{shown(self.endpoint)}: unexpected answer type {media or '(none)'}; is this a SPARQL endpoint?")
         try:
-            res = ox.parse_query_results(data, format=fmt)
+            return parse_answer(data, fmt)
         except SyntaxError as exc:
             raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
-        if isinstance(res, ox.QueryBoolean):
-            return Result(boolean=bool(res))
-        names = [v.value for v in res.variables]
-        rows = [tuple(_term(sol[i]) for i in range(len(names))) for sol in res]
-        return Result(vars=names, rows=rows)
 
     def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
               partition: str | None = None) -> Result:

@@ -24,7 +24,7 @@ import pytest
 
 from fengong.build import bundled_dataset
 from fengong.querylib import bind_params, list_queries, load_query, run_query
-from fengong.remote import _term, bind_values, query_shape
+from fengong.remote import bind_values, parse_answer, query_shape
 from fengong.store import Result, _with_prefixes
 from test_push import EXAMPLE_PARAMS, normalised
 from test_virtuoso import AGENCY_NAMES
@@ -122,14 +122,8 @@ def jena(tmp_path_factory):
 
 
 def _answer(data: bytes, info) -> Result:
-    if query_shape(info.text).form in ("CONSTRUCT", "DESCRIBE"):
-        triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        return Result(vars=["subject", "predicate", "object"], triples=triples)
-    res = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    if isinstance(res, ox.QueryBoolean):
-        return Result(boolean=bool(res))
-    names = [v.value for v in res.variables]
-    return Result(vars=names, rows=[tuple(_term(s[i]) for i in range(len(names))) for s in res])
+    graph = query_shape(info.text).form in ("CONSTRUCT", "DESCRIBE")
+    return parse_answer(data, ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON)
 
 
 def _in_order(result: Result) -> list:
