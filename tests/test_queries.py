@@ -379,6 +379,29 @@ def test_responsibility_graph_is_a_construct(store, memory_store):
     assert predicates[PREFIXES["fg"] + "participatesIn"] == 163
 
 
+def test_responsibility_graph_keeps_edges_without_labels():
+    # RDF made elsewhere may lack a label: the edge stays, only the label is missing;
+    # labels of actors and tasks without an edge are left out.
+    from fengong.store import MemoryStore, OxigraphStore
+
+    data = """@prefix fg: <https://w3id.org/fengong/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <urn:a1> fg:shortLabel "甲" ; fg:leads <urn:t1>, <urn:t2> .
+    <urn:a2> fg:participatesIn <urn:t1> .
+    <urn:a3> fg:shortLabel "丙" .
+    <urn:t1> rdfs:label "任务一" . <urn:t3> rdfs:label "任务三" .
+    """.encode("utf-8")
+    stores = [OxigraphStore(), MemoryStore()]
+    for st in stores:
+        st.load_bytes(data, "ttl")
+    results = [run_query(st, load_query("responsibility-graph")) for st in stores]
+    fg, label = PREFIXES["fg"], "http://www.w3.org/2000/01/rdf-schema#label"
+    for result in results:
+        assert sorted((s.value, p.value, o.value) for s, p, o in result.triples) == [
+            ("urn:a1", fg + "leads", "urn:t1"), ("urn:a1", fg + "leads", "urn:t2"),
+            ("urn:a1", fg + "shortLabel", "甲"), ("urn:a2", fg + "participatesIn", "urn:t1"),
+            ("urn:t1", label, "任务一")]
+
+
 # ---------------------------------------------------------------- loading and binding
 
 
