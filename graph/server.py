@@ -5,7 +5,8 @@
   back as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle,
   JSON-LD, N-Triples or RDF/XML, chosen by a ``format=`` parameter or the
   ``Accept`` header (q-values and ``type/*`` ranges honoured; an ``Accept``
-  that admits none of them gets 406). The default graph is the union of every
+  that admits none of them gets 406; ASK has no standard CSV or TSV form, so
+  it comes as JSON or XML). The default graph is the union of every
   named graph, as in ``fengong query``; the project prefixes (``fg:``,
   ``skos:`` …) need no declaration. With ``cors=True`` (``--cors``) browser
   clients on other origins may use it too.
@@ -20,6 +21,13 @@ store is opened read-only, and SPARQL Update (an ``update=`` parameter, an
 ``query=``) is refused with 403; PUT, DELETE and POST anywhere but ``/sparql``
 get 405. ``SERVICE`` (federated query, which would make the server fetch URLs)
 is refused with 403.
+
+Bound to a loopback address (the default), the server answers only requests
+whose ``Host`` is a loopback name (``localhost``, ``127.0.0.1``, ``[::1]``) or
+one given with ``allowed_hosts`` (``--allow-host``): a web page on another site
+cannot reach it through DNS rebinding. A connection that sends nothing for
+:data:`CONNECTION_TIMEOUT` seconds is closed, and at most
+:data:`MAX_CONNECTIONS` are served at once (the next get 503).
 
 Oxigraph cannot interrupt a running query from another thread, so queries run
 in a small pool of worker processes, each holding the graph (a read-only
@@ -40,6 +48,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import ipaddress
 import json
 import mimetypes
 import multiprocessing
@@ -77,6 +86,8 @@ __all__ = [
     "DEFAULT_LIMIT",
     "MAX_TIMEOUT",
     "MAX_LIMIT",
+    "CONNECTION_TIMEOUT",
+    "MAX_CONNECTIONS",
 ]
 
 DEFAULT_TIMEOUT = 30.0
@@ -84,6 +95,10 @@ DEFAULT_LIMIT = 10_000
 #: Upper bounds of the per-query time limit (seconds) and row limit.
 MAX_TIMEOUT = 3600.0
 MAX_LIMIT = 10_000_000
+#: Seconds a connection may stay silent (mid-request, or idle between requests) before it is closed.
+CONNECTION_TIMEOUT = 60.0
+#: Connections served at once; more are answered 503 at once.
+MAX_CONNECTIONS = 64
 #: Largest request body read (a query, form-encoded); larger ones get 413.
 MAX_BODY = 1 << 20
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -106,16 +121,21 @@ _ACCEPT = {
         "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
         "text/csv": "csv", "text/tab-separated-values": "tsv",
     },
+    "boolean": {
+        "application/sparql-results+json": "json", "application/json": "json",
+        "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    },
     "graph": {
         "text/turtle": "turtle", "application/x-turtle": "turtle", "application/ld+json": "jsonld",
         "application/json": "jsonld", "application/n-triples": "ntriples", "text/plain": "ntriples",
         "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
     },
 }
-_DEFAULT_FORMAT = {"solutions": "json", "graph": "turtle"}
+_DEFAULT_FORMAT = {"solutions": "json", "boolean": "json", "graph": "turtle"}
 #: ``format=`` values (short names) → format, for each kind of result.
 _FORMAT_PARAM = {
     "solutions": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
+    "boolean": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml"},
     "graph": {"turtle": "turtle", "ttl": "turtle", "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
               "nt": "ntriples", "ntriples": "ntriples", "n-triples": "ntriples", "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml"},
 }
@@ -129,7 +149,9 @@ SITE_TYPES = {
 
 
 #: The formats of each kind of result, most preferred first (the first is the default).
-_KIND_FORMATS = {"solutions": ("json", "xml", "csv", "tsv"), "graph": ("turtle", "jsonld", "ntriples", "rdfxml")}
+#: ASK (``boolean``) has no CSV or TSV form in the SPARQL 1.1 result formats.
+_KIND_FORMATS = {"solutions": ("json", "xml", "csv", "tsv"), "boolean": ("json", "xml"),
+                 "graph": ("turtle", "jsonld", "ntriples", "rdfxml")}
 
 
 def _accept_ranges(accept: str) -> list[tuple[str, str, float, int]]:
@@ -166,7 +188,7 @@ def _candidates(kind: str) -> list[tuple[str, str, bool]]:
 
 
 def pick_format(kind: str, accept: str | None, param: str | None) -> str | None:
-    """The result format for *kind* (``solutions`` or ``graph``): ``format=`` first, then
+    """The result format for *kind* (``solutions``, ``boolean`` or ``graph``): ``format=`` first, then
     the best ``Accept`` entry we can write, else the default (JSON, Turtle); ``None`` when
     the ``Accept`` header admits none of them (answer 406).
 
@@ -209,7 +231,7 @@ def pick_format(kind: str, accept: str | None, param: str | None) -> str | None:
 def _not_acceptable(kind: str) -> Answer:
     """The 406 answer for a result of *kind* that no acceptable format can hold, listing those offered."""
     offered = ", ".join(MEDIA_TYPES[f] for f in _KIND_FORMATS[kind])
-    what = "SELECT/ASK" if kind == "solutions" else "CONSTRUCT/DESCRIBE"
+    what = {"solutions": "SELECT", "boolean": "ASK"}.get(kind, "CONSTRUCT/DESCRIBE")
     return Answer(406, "text/plain; charset=utf-8", f"not acceptable: {what} results are offered as {offered} (Accept header or format=)\n".encode("utf-8"), {"Vary": "Accept"})
 
 
@@ -233,10 +255,17 @@ def _json_cell(t) -> dict:
     return {"type": "triple", "value": {"subject": _json_cell(t.subject), "predicate": _json_cell(t.predicate), "object": _json_cell(t.object)}}
 
 
+#: What XML 1.0 cannot carry, even escaped: most controls, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _xml_text(text: str) -> str:
-    # XML 1.0 cannot carry most control characters, even escaped.
-    clean = "".join(c if c in "\t\n\r" or ord(c) >= 0x20 else "\ufffd" for c in text)
-    return xml_escape(clean)
+    r"""*text* escaped for XML, with the characters XML 1.0 cannot carry as U+FFFD.
+
+    >>> _xml_text("a<b\x07\ufffe") == "a&lt;b\ufffd\ufffd"
+    True
+    """
+    return xml_escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _xml_cell(t) -> str:
@@ -297,7 +326,7 @@ def write_solutions(names: list[str], rows: list[list], fmt: str) -> bytes:
 
 
 def write_boolean(value: bool, fmt: str) -> bytes:
-    """ASK results (CSV and TSV have no standard form: ``true``/``false``)."""
+    """ASK results as SPARQL JSON or XML (the only result formats that define them)."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if fmt == "xml":
@@ -305,7 +334,7 @@ def write_boolean(value: bool, fmt: str) -> bytes:
             '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
             f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
         ).encode("utf-8")
-    return ("true\n" if value else "false\n").encode("utf-8")
+    raise ValueError(f"ASK results have no {fmt} form")
 
 
 def write_triples(triples: list, fmt: str) -> bytes:
@@ -396,7 +425,8 @@ def run_query(store, request: dict, limit: int) -> Answer:
     except ValueError as exc:
         return Answer.error(400, f"bad request: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     headers: dict[str, str] = {}
-    kind = "graph" if not isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)) else "solutions"
+    kind = ("boolean" if isinstance(res, ox.QueryBoolean) else "solutions" if isinstance(res, ox.QuerySolutions)
+            else "graph")
     fmt = pick_format(kind, request.get("accept"), request.get("format"))
     if fmt is None:
         return _not_acceptable(kind)
@@ -658,7 +688,7 @@ _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(?:;[^\r\n]*)?\r?\n")
 #: Exceptions that mean the client went away mid-request.
 _GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
-_FORMS = {"SELECT": "solutions", "ASK": "solutions", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_FORMS = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -667,11 +697,54 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, pool: QueryPool, site: Path | None, quiet: bool = False, cors: bool = False):
+    def __init__(self, address, pool: QueryPool, site: Path | None, quiet: bool = False, cors: bool = False,
+                 allowed_hosts=(), connection_timeout: float = CONNECTION_TIMEOUT, max_connections: int = MAX_CONNECTIONS):
         self.pool, self.site, self.quiet, self.cors = pool, site, quiet, cors
+        self.allowed_hosts = {h.lower().rstrip(".") for h in allowed_hosts}
+        self.connection_timeout = connection_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         # Read by TCPServer.__init__ when it makes the socket: an IPv6 host needs AF_INET6.
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
+        self.loopback = _is_loopback(self.server_address[0])
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Whether a request with this ``Host`` header is for this server: on a loopback
+        address only loopback names and ``allowed_hosts`` (DNS rebinding: a page of another
+        site, its name pointed at 127.0.0.1, would send its own name); elsewhere any."""
+        if not self.loopback or host is None:  # HTTP/1.0 may omit it; browsers always send it
+            return True
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1:name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.split(":")[0]
+        name = name.rstrip(".")
+        return name == "localhost" or name.endswith(".localhost") or _is_loopback(name) or name in self.allowed_hosts
+
+    def process_request(self, request, client_address):
+        # One thread per connection, up to max_connections: past that, 503 at once.
+        if not self._slots.acquire(blocking=False):
+            body = b"server busy: too many connections; try again\n"
+            try:
+                request.settimeout(5)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
@@ -683,18 +756,55 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool.close()
 
 
+def _is_loopback(host: str) -> bool:
+    """Whether *host* is a loopback IP address (``127.0.0.0/8``, ``::1``, ``::ffff:127.0.0.1``).
+
+    >>> _is_loopback("127.0.0.2"), _is_loopback("::1"), _is_loopback("0.0.0.0"), _is_loopback("example.org")
+    (True, True, False, False)
+    """
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = f"fengong/{__version__}"
     protocol_version = "HTTP/1.1"
 
     # -- plumbing ---------------------------------------------------------
+    def setup(self) -> None:
+        self.timeout = self.server.connection_timeout  # StreamRequestHandler sets it on the socket
+        super().setup()
+
     def handle(self) -> None:
         try:
             super().handle()
         except _GONE as exc:
             self.close_connection = True
             self.log_message("client went away (%s)", type(exc).__name__)
+        except TimeoutError:
+            self.close_connection = True
+            self.log_message("connection closed: silent for %g s", self.server.connection_timeout)
+
+    def parse_request(self) -> bool:
+        """The base class's parsing, then the checks every request passes: a ``Host`` for this
+        server, one ``Content-Length``."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if not self.server.host_allowed(host):
+            self._fail(421, f"Host {host!r} is not this server: on a loopback address it answers localhost, 127.0.0.1 "
+                            "and [::1] only (against DNS rebinding); `fengong serve --allow-host NAME` accepts another name")
+            return False
+        lengths = {v.strip() for v in self.headers.get_all("Content-Length") or ()}
+        if len(lengths) > 1:
+            self._fail(400, "conflicting Content-Length headers")
+            return False
+        return True
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.server.quiet:
@@ -739,7 +849,11 @@ class _Handler(BaseHTTPRequestHandler):
         if length > MAX_BODY:
             self._fail(413, f"request body too large (limit {MAX_BODY} bytes)")
             return None
-        body = self.rfile.read(length) if length else b""
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            self._fail(408, f"request body not received within {self.server.connection_timeout:g} s")
+            return None
         if len(body) != length:
             self._fail(400, "request body shorter than its Content-Length")
             return None
@@ -798,6 +912,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- GET / HEAD / POST / OPTIONS ---------------------------------------
     def do_GET(self) -> None:
+        # A body sent with GET or HEAD means nothing here, but it is read: left unread it
+        # would be taken for the next request on the connection.
+        if self._read_body() is None:
+            return
         path, query = self._route()
         if path == "/sparql":
             params = self._params(query)
@@ -944,11 +1062,13 @@ def make_server(
     workers: int = 2,
     quiet: bool = False,
     cors: bool = False,
+    allowed_hosts=(),
 ) -> SparqlServer:
     """Start the query workers and bind the server (not yet serving: call ``serve_forever``).
 
     *host* may be IPv6 (``::1``, also in brackets); *cors* lets browser pages on other
-    origins query ``/sparql``.
+    origins query ``/sparql``; *allowed_hosts* are ``Host`` names answered besides the
+    loopback ones when *host* is a loopback address (a reverse proxy's public name).
     """
     site_path = Path(site) if site else None
     if site_path is not None and not site_path.is_dir():
@@ -958,7 +1078,7 @@ def make_server(
         host = host[1:-1]
     pool = QueryPool(source, workers=workers, timeout=timeout, limit=limit)
     try:
-        return SparqlServer((host, port), pool, site_path, quiet, cors)
+        return SparqlServer((host, port), pool, site_path, quiet, cors, allowed_hosts)
     except OSError as exc:
         pool.close()
         raise FengongError(f"{host}:{port}: cannot listen ({exc.strerror or exc})") from None

@@ -362,9 +362,100 @@ def test_chunked_post_is_read_and_the_connection_stays_in_step(server, site):
     (b"Content-Length: 12abc\r\n\r\n", b"400"),
 ])
 def test_bad_or_oversized_bodies_are_refused_and_closed(server, framing, status):
-    answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + framing)
+    answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n" + framing)
     assert answer.startswith(b"HTTP/1.1 " + status)
     assert answer.count(b"HTTP/1.1") == 1  # nothing left in the body was read as a request
+
+
+def test_a_body_sent_with_get_is_read_not_taken_for_a_second_request(server):
+    smuggled = b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    answer = raw_exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n"
+                                  + b"Content-Length: %d\r\n\r\n" % len(smuggled) + smuggled
+                                  + b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert answer.count(b"HTTP/1.1 200") == 2 and b"text/html" not in answer  # the two queries, not the page
+
+
+def test_conflicting_content_lengths_are_400(server):
+    answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+                                  b"Content-Length: 9\r\nContent-Length: 100\r\n\r\nASK { } ")
+    assert answer.startswith(b"HTTP/1.1 400") and b"conflicting Content-Length headers" in answer
+
+
+@pytest.mark.parametrize("host, status", [
+    ("evil.example", 421), ("evil.example:7878", 421), ("127.0.0.1.nip.io", 421), ("[::2]:80", 421),
+    ("localhost", 200), ("LOCALHOST.:80", 200), ("127.0.0.1:7878", 200), ("127.1.2.3", 200), ("[::1]:7878", 200),
+    ("app.localhost", 200), ("proxy.example.org", 200),
+])
+def test_a_host_that_is_not_loopback_is_refused_against_dns_rebinding(server, monkeypatch, host, status):
+    monkeypatch.setattr(server, "allowed_hosts", {"proxy.example.org"})
+    for path in ("/sparql?query=ASK%7B%7D", "/index.html"):
+        answer = raw_exchange(server, f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 %d" % status), (host, path)
+    if status == 421:
+        text = answer.partition(b"\r\n\r\n")[2].decode("utf-8")
+        assert text.count("\n") == 1 and "--allow-host" in text and host in text
+
+
+def test_any_host_is_answered_when_listening_beyond_loopback(server, monkeypatch):
+    monkeypatch.setattr(server, "loopback", False)  # as bound to 0.0.0.0: the name may be anything
+    answer = raw_exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: fengong.lan\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200")
+
+
+def test_allowed_hosts_reach_the_server_from_the_command_line(monkeypatch):
+    from click.testing import CliRunner
+
+    from fengong.commands import serve as serve_module
+
+    made = {}
+
+    def fake_make_server(*args):
+        made["args"] = args
+        raise FengongError("stop here")
+
+    monkeypatch.setattr(serve_module, "make_server", fake_make_server)
+    result = CliRunner().invoke(serve_module.serve, ["--allow-host", "Proxy.Example.org.", "--allow-host", "b.example"])
+    assert result.exit_code != 0 and made["args"][-1] == ("Proxy.Example.org.", "b.example")
+    srv = make_server(GraphSource(nquads=b'<http://a> <http://b> "c" <http://g> .'), port=0, workers=1, quiet=True,
+                      allowed_hosts=made["args"][-1])
+    try:
+        assert srv.host_allowed("proxy.example.org:80") and srv.host_allowed("B.EXAMPLE")
+        assert not srv.host_allowed("c.example") and srv.host_allowed(None)
+    finally:
+        srv.server_close()
+
+
+def test_a_silent_connection_is_closed_and_an_unfinished_body_is_408(server, monkeypatch):
+    monkeypatch.setattr(server, "connection_timeout", 1.0)
+    started = time.monotonic()
+    answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+                                  b"Content-Length: 100\r\n\r\nASK")
+    assert answer.startswith(b"HTTP/1.1 408") and b"not received within 1 s" in answer
+    assert raw_exchange(server, b"") == b""  # a connection that sends nothing is closed, without an answer
+    assert time.monotonic() - started < 8
+
+
+def test_connections_past_the_cap_get_503_at_once(server, monkeypatch):
+    monkeypatch.setattr(server, "_slots", threading.BoundedSemaphore(1))
+    with socket.create_connection(server.server_address[:2], timeout=10) as holder:
+        holder.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert holder.recv(64).startswith(b"HTTP/1.1 200")  # served, and kept open (keep-alive)
+        answer = raw_exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 503") and b"too many connections" in answer
+    deadline = time.monotonic() + 10  # the held slot comes back once that connection ends
+    while raw_exchange(server, b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 503"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_xml_results_carry_no_character_xml_forbids():
+    import xml.dom.minidom
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal("x\ufffey\x07z\uffff"), ox.DefaultGraph()))
+    answer = run_query(store, {"query": "SELECT ?o WHERE { ?s ?p ?o }", "accept": "application/sparql-results+xml"}, 10)
+    doc = xml.dom.minidom.parseString(answer.body)
+    assert doc.getElementsByTagName("literal")[0].firstChild.data == "x\ufffdy\ufffdz\ufffd"
 
 
 @pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
@@ -418,7 +509,23 @@ def test_the_worker_refuses_what_the_accept_header_excludes():
     store = ox.Store()
     assert run_query(store, {"query": "ASK {}", "accept": "text/turtle"}, 10).status == 406
     assert run_query(store, {"query": "CONSTRUCT WHERE { ?s ?p ?o }", "accept": "text/csv"}, 10).status == 406
-    assert run_query(store, {"query": "ASK {}", "accept": "text/*"}, 10).content_type.startswith("text/csv")
+    # ASK has no CSV or TSV form: JSON or XML when the client takes them, else 406.
+    assert run_query(store, {"query": "ASK {}", "accept": "text/*"}, 10).status == 406
+    assert run_query(store, {"query": "ASK {}", "accept": "text/xml"}, 10).content_type.startswith("application/sparql-results+xml")
+
+
+@pytest.mark.parametrize("accept, status, ctype", [
+    ("text/csv, application/sparql-results+json;q=0.5", 200, "application/sparql-results+json"),
+    ("text/tab-separated-values, application/sparql-results+xml;q=0.1", 200, "application/sparql-results+xml"),
+    ("text/csv", 406, "text/plain"),
+])
+def test_ask_comes_as_json_or_xml_never_csv(server, accept, status, ctype):
+    resp, data = get_query(server, 'ASK { ?a fg:shortLabel "公安厅"@zh }', accept)
+    assert resp.status == status and resp.getheader("Content-Type").startswith(ctype)
+    if status == 406:
+        assert "ASK results are offered as application/sparql-results+json, application/sparql-results+xml" in data.decode("utf-8")
+    resp, data = get_query(server, "ASK {}", None, format="csv")
+    assert resp.status == 200 and json.loads(data) == {"head": {}, "boolean": True}  # format=csv means nothing to ASK
 
 
 @pytest.mark.parametrize("query, accept, offered", [
@@ -466,7 +573,7 @@ def test_head_sends_the_headers_of_get(server, path, accept):
 
 
 def test_control_characters_are_escaped_in_the_log(loud, capsys):
-    answer = raw_exchange(loud, b"GET /\x1b[2J\x07here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = raw_exchange(loud, b"GET /\x1b[2J\x07here HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 404")
     err = capsys.readouterr().err
     assert "GET /\\x1b[2J\\x07here HTTP/1.1" in err and "\x1b" not in err and "\x07" not in err
@@ -474,7 +581,7 @@ def test_control_characters_are_escaped_in_the_log(loud, capsys):
 
 def test_a_client_that_goes_away_leaves_one_line_not_a_traceback(loud, capsys):
     sock = socket.create_connection(loud.server_address[:2], timeout=30)
-    sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
     assert sock.recv(64).startswith(b"HTTP/1.1 200")
     time.sleep(0.3)  # let the server fill the socket buffers
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset

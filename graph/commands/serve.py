@@ -57,8 +57,11 @@ def graph_source(graphs: tuple[str, ...], store_dir: str | None) -> GraphSource:
               help="Query worker processes (each holds the graph).")
 @click.option("--cors", is_flag=True,
               help="Let web pages on any origin query /sparql (browser clients such as YASGUI); still read-only.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A Host name answered besides localhost, 127.0.0.1 and [::1] while listening on a loopback "
+                   "address (a reverse proxy's public name); repeatable. Other names get 421 (against DNS rebinding).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
-def serve(graphs, store_dir, host, port, timeout, limit, site, workers, cors, quiet):
+def serve(graphs, store_dir, host, port, timeout, limit, site, workers, cors, allowed_hosts, quiet):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, and the built site at /.
 
     \b
@@ -67,7 +70,7 @@ def serve(graphs, store_dir, host, port, timeout, limit, site, workers, cors, qu
     source = graph_source(graphs, store_dir)
     if site is None and Path("out").is_dir():
         site = "out"
-    server = make_server(source, host, port, site, timeout, limit, workers, quiet, cors)
+    server = make_server(source, host, port, site, timeout, limit, workers, quiet, cors, allowed_hosts)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
