@@ -46,12 +46,15 @@ class UserError(click.ClickException):
 
 
 def _one_line(message: str) -> str:
-    r"""*message* on one line: line breaks (from a file name, say) written as ``\n`` and ``\r``.
+    r"""*message* on one line: line breaks (from a file name, say) written as ``\n`` and ``\r``,
+    other control characters (from a document's text) as ``\x1b``-style escapes.
 
-    >>> print(_one_line("a\nb.txt: empty file"))
-    a\nb.txt: empty file
+    >>> print(_one_line("a\nb.txt: empty file \x1b[2J"))
+    a\nb.txt: empty file \x1b[2J
     """
-    return message.replace("\r", "\\r").replace("\n", "\\n")
+    from .terminal import printable
+
+    return printable(message, one_line=True)
 
 
 class Interrupted(UserError):
@@ -60,7 +63,7 @@ class Interrupted(UserError):
     exit_code = 130
 
     def show(self, file=None) -> None:
-        click.echo(f"fengong: {self.format_message()}", err=True, file=file)
+        click.echo(f"fengong: {_one_line(self.format_message())}", err=True, file=file)
 
 
 class LazyGroup(click.Group):

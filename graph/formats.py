@@ -81,7 +81,7 @@ _PREFIX_OF = {ns: prefix for prefix, ns in _PREFIX_ORDER}
 # The namespaces longest first, then a local name that does not end in "." (a Turtle
 # rule): one match per IRI instead of a loop over the prefixes.
 _COMPACTABLE = re.compile("(" + "|".join(re.escape(ns) for _, ns in _PREFIX_ORDER) + r")([A-Za-z0-9_][A-Za-z0-9_.-]*)(?<!\.)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _is_number(term: Term | None) -> bool:
@@ -121,7 +121,7 @@ def _plain(term: Term | None) -> str:
 
 
 def _shown(term: Term | None) -> str:
-    """A term for human eyes: IRIs shortened, control characters (newlines, tabs) as spaces."""
+    """A term for human eyes: IRIs shortened, control characters (newlines, tabs, ESC, C1) as spaces."""
     if term is None:
         return ""
     text = compact_iri(term.value) if term.kind == "uri" else _plain(term)

@@ -153,7 +153,9 @@ def analyze(graphs, store_dir, endpoint, fmt, output, top, lang):
     elif kind == "html":
         text = render_report(result, lang=lang)
     else:
-        text = format_text(result, lang)
+        from ..terminal import printable
+
+        text = printable(format_text(result, lang))
     if output in (None, "-"):
         click.echo(text, nl=False)
     else:

@@ -53,6 +53,8 @@ def build(documents, out_dir, store_dir, quiet, views, formats):
     result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra,
                        formats=formats or None)
     if not quiet:
+        from ..terminal import printable
+
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        click.echo(summary(result), err=True)
+            click.echo(f"warning: {printable(warning, one_line=True)}", err=True)
+        click.echo(printable(summary(result)), err=True)

@@ -37,7 +37,9 @@ def inspect_doc(document, fmt, layout, output, strict):
     from ..inspect import format_json, format_text, inspect_document
 
     report = inspect_document(document or str(bundled_path()), layout=layout)
-    text = format_json(report) if fmt == "json" else format_text(report)
+    from ..terminal import printable
+
+    text = format_json(report) if fmt == "json" else printable(format_text(report))
     if output:
         write_text(output, text)
     else:

@@ -111,7 +111,9 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
         me = roster.find(agency)
         found = roster.partners_of(me, lang)
         if kind == "text":
-            data = render_partners_text(me, found, lang).encode("utf-8")
+            from ..terminal import printable
+
+            data = printable(render_partners_text(me, found, lang)).encode("utf-8")
         elif kind == "csv":
             data = render_partners_csv(me, found, lang, bom=bom).encode("utf-8")
         else:

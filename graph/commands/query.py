@@ -16,6 +16,7 @@ import click
 
 from .. import FengongError
 from ..formats import FORMATS, table_result, write_result
+from ..terminal import printable
 from . import Seconds
 
 __all__ = ["query", "parse_params", "resolve_engine", "ENGINES"]
@@ -147,4 +148,4 @@ def query(query_ref, expression, params, fmt, bom, output, graphs, store_opt, en
         result = run_query(store, info, values, timeout=timeout or None)
         write_result(result, fmt, output, bom=bom, stream=sys.stdout)
     for note in getattr(store, "notes", ()):
-        click.echo(f"warning: {note}", err=True)
+        click.echo(f"warning: {printable(note, one_line=True)}", err=True)

@@ -52,5 +52,7 @@ def validate(graph_file, store_dir, shapes, quiet):
             click.echo("conforms: the graph satisfies every shape", err=True)
         sys.exit(0)
     if not quiet:
-        click.echo(result.text)
+        from ..terminal import printable
+
+        click.echo(printable(result.text))
     sys.exit(1)

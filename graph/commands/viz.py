@@ -59,4 +59,6 @@ def viz(name, spec, output, lang, graphs, store_dir, endpoint):
         click.echo(render_html(view), nl=False)
         return
     path = write_view(view, output or f"{view.slug}.html")
-    click.echo(f"wrote {path}: {view.title} ({len(view.nodes)} nodes, {len(view.edges)} edges)", err=True)
+    from ..terminal import printable
+
+    click.echo(f"wrote {path}: {printable(view.title, one_line=True)} ({len(view.nodes)} nodes, {len(view.edges)} edges)", err=True)

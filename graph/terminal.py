@@ -1,0 +1,40 @@
+"""Text from documents, made safe to print for a reader.
+
+A plan's text may hold control characters (ESC, BEL, the one-byte CSI U+009B) that a
+terminal would obey: clear the screen, set its title, send keys back. What fengong
+prints for a reader — warnings, errors, the text reports of ``inspect``, ``analyze``,
+``matrix --agency`` and ``validate`` — goes through :func:`printable`, which writes
+them as ``\\x1b``-style escapes, as the server's request log does. Data formats (CSV,
+TSV, JSON, RDF, HTML) carry the text as it is.
+
+>>> printable("公安厅\\x1b]0;title\\x07 \\x9b31m")
+'公安厅\\\\x1b]0;title\\\\x07 \\\\x9b31m'
+"""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["printable", "echo"]
+
+#: C0 controls but tab and line feed, DEL, and the C1 controls: as ``\\xNN``.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)}
+#: The same for one line: line breaks and tabs as ``\\n``, ``\\r``, ``\\t``.
+_ONE_LINE = {**_ESCAPES, 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def printable(text: str, one_line: bool = False) -> str:
+    r"""*text* with its control characters written as escapes; with *one_line*, line
+    breaks and tabs too.
+
+    >>> print(printable("a\tb\nc\rd", one_line=True))
+    a\tb\nc\rd
+    >>> printable("行一\n行二\r") == "行一\n行二\\x0d"
+    True
+    """
+    return text.translate(_ONE_LINE if one_line else _ESCAPES)
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """:func:`click.echo` of :func:`printable` *text*."""
+    click.echo(printable(text), err=err, nl=nl)
