@@ -135,6 +135,9 @@ class OutputDir:
     def __init__(self, target: str | Path):
         self.target = Path(target)
         self.stage: Path | None = None
+        #: Called once nothing is in the way of the files, just before they move (signals
+        #: deferred): a build swaps its on-disk store in here, so both change or neither.
+        self.before_move = None
 
     def __enter__(self) -> Path:
         target = self.target
@@ -165,6 +168,8 @@ class OutputDir:
                 moves = [(src, self.target / src.relative_to(self.stage))
                          for src in sorted(self.stage.rglob("*")) if src.is_file()]
                 self._check(moves)
+                if self.before_move is not None:
+                    self.before_move()
                 for src, dest in moves:
                     try:
                         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -286,8 +286,12 @@ def build(
     full = networks or len(files) <= FULL_SITE_MAX_DOCUMENTS
     result = BuildResult(len(files), Path(out_dir) if out_dir is not None else None,
                          Path(store_dir) if store_dir is not None else None, formats=chosen)
+    staged = StagedStore(Path(store_dir)) if store_dir is not None else None
     with _sigterm_interrupts(), cycles_uncollected(), contextlib.ExitStack() as stack:
-        stage = stack.enter_context(OutputDir(out_dir)) if out_dir is not None else None
+        if staged is not None:
+            stack.callback(staged.discard)  # entered first, so run last: after the outputs moved
+        output = OutputDir(out_dir) if out_dir is not None else None
+        stage = stack.enter_context(output) if output is not None else None
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".fengong-")))
         where = {"nq": scratch / "plan.nq"} if need_nq and "nq" not in rdf else {}
         writer = DatasetWriter(stage or scratch, rdf + (["nq"] if where else []), keep=keep, paths=where)
@@ -321,9 +325,11 @@ def build(
             result.site_store = RowStore(shared, rows, writer.quads, full=full)
         if keep:
             result._nquads = writer.kept
-        if store_dir is not None:
+        if staged is not None:
             _stage(progress_stream, len(files), f"writing the store {store_dir}/")
-            result._store = _build_on_disk(writer.paths["nq"], Path(store_dir))
+            # Loaded now, put in place only with the output files: a build that fails or is
+            # interrupted later (writing the site, say) leaves the earlier store and outputs alike.
+            staged.load(writer.paths["nq"])
         if stage is not None:
             _stage(progress_stream, len(files), f"writing {out_dir}/")
             if "graphml" in chosen or "gexf" in chosen:
@@ -331,6 +337,12 @@ def build(
             if extra:
                 extra(result, stage)
             result.files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
+            if staged is not None:
+                output.before_move = staged.commit  # swapped in with the files, once they can all move
+        elif staged is not None:
+            staged.commit()
+    if staged is not None:
+        result._store = OxigraphStore(store_dir, read_only=True)
     result.seconds = time.monotonic() - started
     return result
 
@@ -417,35 +429,47 @@ def _check_store_dir(store_dir: Path, out_dir: Path | None) -> None:
                                f"neither inside the other")
 
 
-def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
-    """Write an on-disk Oxigraph store atomically: build beside it, then swap directories.
+class StagedStore:
+    """An on-disk Oxigraph store written atomically: :meth:`load` builds it beside
+    *store_dir*, :meth:`commit` swaps it into place, :meth:`discard` removes what was not
+    committed.
 
-    *nquads* is the dataset's N-Quads file, read by Oxigraph's bulk loader. The store is
-    then compacted (``Store.optimize``): the bulk loader leaves dozens of unmerged files,
-    and a compacted store returns terms about twice as fast (at 1,000 documents the agencies
-    view took 8.2 s instead of 11.7, responsibility-graph 9.9 s instead of 23.4), for
-    about 10 s more here and 1.6 GB on disk instead of 0.9.
+    The N-Quads file is read by Oxigraph's bulk loader; the store is then compacted
+    (``Store.optimize``): the bulk loader leaves dozens of unmerged files, and a compacted
+    store returns terms about twice as fast (at 1,000 documents the agencies view took
+    8.2 s instead of 11.7, responsibility-graph 9.9 s instead of 23.4), for about 10 s
+    more here and 1.6 GB on disk instead of 0.9.
     """
-    import shutil
 
-    parent = store_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.", dir=parent))
-    except OSError as exc:
-        raise FengongError(f"{store_dir}: cannot write ({exc.strerror or exc})") from None
+    def __init__(self, store_dir: Path):
+        self.store_dir = store_dir
+        self.parent = store_dir.resolve().parent
+        self.tmp: Path | None = None
 
-    try:
-        _load_store(nquads, tmp / "db", store_dir)
-        old = None
-        with deferred_signals():  # Ctrl-C between the two renames would leave no store
+    def load(self, nquads: Path) -> None:
+        """Bulk-load *nquads* into a new store beside *store_dir* (not yet in its place)."""
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.store_dir.name}.", dir=self.parent))
+        except OSError as exc:
+            raise FengongError(f"{self.store_dir}: cannot write ({exc.strerror or exc})") from None
+        _load_store(nquads, self.tmp / "db", self.store_dir)
+
+    def commit(self) -> None:
+        """Put the new store in place of the earlier one (with signals deferred: Ctrl-C between
+        the two renames would leave no store)."""
+        import shutil
+
+        assert self.tmp is not None, "commit() before load()"
+        store_dir, old = self.store_dir, None
+        with deferred_signals():
             try:
                 if store_dir.exists():
-                    old = parent / f".{store_dir.name}.old"
+                    old = self.parent / f".{store_dir.name}.old"
                     shutil.rmtree(old, ignore_errors=True)
                     os.replace(store_dir, old)
                 try:
-                    os.replace(tmp / "db", store_dir)
+                    os.replace(self.tmp / "db", store_dir)
                 except OSError:
                     if old:
                         os.replace(old, store_dir)  # the earlier store back in place
@@ -454,9 +478,14 @@ def _build_on_disk(nquads: Path, store_dir: Path) -> OxigraphStore:
                 raise FengongError(f"{store_dir}: cannot replace the store ({exc.strerror or exc})") from None
         if old:
             shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return OxigraphStore(store_dir, read_only=True)
+
+    def discard(self) -> None:
+        """Remove the staging directory (and the new store in it, unless committed)."""
+        import shutil
+
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
 
 
 #: What loads the on-disk store, run as ``python -c`` (arguments: the N-Quads file, the store

@@ -619,6 +619,12 @@ def _run_with_timeout(fn, timeout: float | None):
     return box["value"]
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first line of *exc*'s message, or its type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class Store:
     """A graph to query. Subclasses implement :meth:`_query` and loading."""
 
@@ -655,10 +661,22 @@ class OxigraphStore(Store):
                 raise FengongError(f"{path}: no such store directory")
             try:
                 self.ox = ox.Store.read_only(str(path))
-            except OSError as exc:
-                raise FengongError(f"{path}: cannot open store ({exc})") from None
+            except (OSError, RuntimeError) as exc:  # RocksDB reports damage ("Corruption: …") as RuntimeError
+                raise FengongError(f"{path}: cannot open store ({_first_line(exc)})") from None
         else:
             self.ox = ox.Store(str(path))
+        self.path = None if path is None or store is not None else str(path)
+
+    def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
+              partition: str | None = None) -> Result:
+        try:
+            return super().query(query, params, timeout, partition)
+        except OSError as exc:
+            raise FengongError(f"{self.path or 'query'}: cannot read ({_first_line(exc)})") from None
+        except RuntimeError as exc:  # a damaged on-disk store, found while reading
+            if self.path is None:
+                raise
+            raise FengongError(f"{self.path}: cannot read the store ({_first_line(exc)})") from None
 
     def load_bytes(self, data: bytes, fmt: str | ox.RdfFormat) -> None:
         if isinstance(fmt, str):

@@ -128,6 +128,33 @@ def test_a_missing_store_is_a_user_error(tmp_path):
     assert proc.returncode == 2 and proc.stderr.startswith("fengong: error:") and len(proc.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("damage", ["CURRENT", "sst"])
+@pytest.mark.parametrize("command", [["query", "agency-workload"], ["analyze"], ["matrix"], ["validate"]])
+def test_a_damaged_store_is_one_line_naming_it(disk_build, tmp_path, damage, command):
+    shutil.copytree(disk_build / "st", tmp_path / "st")
+    if damage == "CURRENT":
+        (tmp_path / "st" / "CURRENT").write_text("garbage\n", encoding="utf-8")
+    else:
+        for sst in (tmp_path / "st").glob("*.sst"):
+            sst.write_bytes(sst.read_bytes()[: len(sst.read_bytes()) // 2])
+    proc = fengong(*command, "--store", "st", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("fengong: error: st: cannot open store (Corruption: ") and len(proc.stderr.splitlines()) == 1
+
+
+def test_a_build_that_fails_writing_its_outputs_leaves_the_earlier_store(corpus, tmp_path):
+    # The store and the output directory change together or not at all.
+    assert fengong("build", "-o", "out", "--store", "st", "--no-views", "-q", cwd=tmp_path).returncode == 0
+    (tmp_path / "out" / "plan.ttl").unlink()
+    (tmp_path / "out" / "plan.ttl").mkdir()  # in the way of the next build's plan.ttl
+    out_before, store_before = snapshot(tmp_path / "out"), snapshot(tmp_path / "st")
+    proc = fengong("build", str(sorted(corpus.iterdir())[0]), "-o", "out", "--store", "st", "--no-views", "-q",
+                   "-F", "ttl", "-F", "trig", cwd=tmp_path)
+    assert proc.returncode == 2 and "is a directory (in the way of the output file)" in proc.stderr
+    assert snapshot(tmp_path / "out") == out_before and snapshot(tmp_path / "st") == store_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "st"]  # no staged store left
+
+
 # -- interrupted builds --------------------------------------------------------------
 
 
