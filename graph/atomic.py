@@ -84,9 +84,13 @@ def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write *data* to *path* atomically (temporary file, then rename)."""
-    with open_atomic(path) as fh:
-        fh.write(data)
+    """Write *data* to *path* atomically (temporary file, then rename); a failure (a full
+    disk) is one line naming *path*, and the file is as it was."""
+    try:
+        with open_atomic(path) as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise FengongError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def write_text(path: str | Path, text: str, bom: bool = False) -> None:
@@ -160,6 +164,9 @@ class OutputDir:
         # (and one during the clean-up, the staging directory): it waits until they are done.
         with deferred_signals():
             self._finish(exc_type is None)
+        if isinstance(exc, FengongError) and str(self.stage) in str(exc):
+            # Name the output the user gave, not the staging directory (now removed).
+            raise FengongError(str(exc).replace(str(self.stage), str(self.target))) from None
         return False
 
     def _finish(self, move: bool) -> None:

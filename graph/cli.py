@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 
 import click
@@ -74,6 +75,11 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except FengongError as exc:
             raise UserError(str(exc)) from None
+        except BrokenPipeError:
+            raise  # a reader that stopped early (| head): main() exits quietly
+        except OSError as exc:  # a full disk or stdout, a closed stdout: one line, not a traceback
+            _drop_stdout_if_broken()
+            raise UserError(_os_message(exc)) from None
         except KeyboardInterrupt:
             # Held while outputs move (fengong.atomic): each is the earlier one or the new one.
             raise Interrupted("interrupted; no output was left half-written") from None
@@ -104,8 +110,59 @@ def cli():
     """
 
 
+def _os_message(exc: OSError) -> str:
+    """One line for an :class:`OSError` that no command turned into a message of its own.
+
+    >>> import errno
+    >>> _os_message(OSError(errno.ENOSPC, "No space left on device"))
+    'cannot write (No space left on device)'
+    >>> _os_message(FileNotFoundError(errno.ENOENT, "No such file or directory", "x.ttl"))
+    'x.ttl: No such file or directory'
+    """
+    import errno
+
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF):
+        return f"cannot write ({reason})"
+    return reason
+
+
+def _drop_stdout_if_broken() -> None:
+    """Point stdout at /dev/null when what is left in its buffer cannot be written (a full
+    disk, /dev/full): else Python reports the same error again, with a traceback, at exit."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+class _ClosedStream:
+    """Stands for stdout when the shell closed it (``>&-``): writing fails as on any
+    descriptor that is not open."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "closed by the shell (>&-), nothing can be written", "stdout")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script: user errors exit 2 with one line, Ctrl-C exits 130."""
+    if sys.stdout is None:  # started with stdout closed
+        sys.stdout = _ClosedStream()
     try:
         cli.main(args=argv, prog_name="fengong")
     except KeyboardInterrupt:  # click turns it into Abort inside commands; this is before/after

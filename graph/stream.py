@@ -25,6 +25,7 @@ from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
+from . import FengongError
 from .agencies import Actor
 from .model import SHARED_GRAPH, TEXT_TERMS, Shared, ontology_quads, plan_quads
 from .parse import parse_file, plan_slug
@@ -194,13 +195,19 @@ class DatasetWriter:
             self.files[name] = f
             f.write(b"[" if fmt == ox.RdfFormat.JSON_LD else _header(fmt))
 
+    def _write(self, name: str, data: bytes) -> None:
+        try:
+            self.files[name].write(data)
+        except OSError as exc:  # a full disk: one line naming the file
+            raise FengongError(f"{self.paths[name]}: cannot write ({exc.strerror or exc})") from None
+
     def add(self, part: DocumentPart) -> None:
-        for name, f in self.files.items():
+        for name in self.files:
             data = part.data[name]
             if name == "jsonld" and data:
                 data = (b",\n" if self.jsonld_items else b"") + data
                 self.jsonld_items = True
-            f.write(data)
+            self._write(name, data)
         if self.kept is not None:
             self.kept.append(part.data["nq"])
         self.quads += part.quads
@@ -219,11 +226,17 @@ class DatasetWriter:
             data = serialize_body(tail, fmt, datasets)
             if name == "jsonld":
                 data = (b",\n" if self.jsonld_items and data else b"") + data + b"]\n"
-            f.write(data)
-            f.close()
+            self._write(name, data)
+            try:
+                f.close()
+            except OSError as exc:
+                raise FengongError(f"{self.paths[name]}: cannot write ({exc.strerror or exc})") from None
         if self.kept is not None:
             self.kept.append(serialize_body(tail, ox.RdfFormat.N_QUADS, True))
 
     def abort(self) -> None:
         for f in self.files.values():
-            f.close()
+            try:
+                f.close()
+            except OSError:  # the error that stopped the build (a full disk) says it already
+                pass
