@@ -399,6 +399,8 @@ def parse_answer(data: bytes, fmt: ox.RdfFormat | ox.QueryResultsFormat) -> Resu
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (Oxigraph server ``/query``, Fuseki ``/ds/sparql``, ``fengong serve``).
 
+    Its queries may use ``SERVICE``: the server decides whether to run them.
+
     *endpoint* may also be the server's root or a Fuseki dataset; the query URL is
     worked out as ``fengong push`` works it out (:func:`fengong.push.endpoints`).
     *union*: ``"auto"`` (default) sends every named graph as a ``default-graph-uri``
@@ -408,6 +410,7 @@ class RemoteStore(Store):
     """
 
     engine = "remote"
+    local = False
 
     def __init__(self, endpoint: str, union: bool | str = "auto", http_timeout: float = 300.0):
         from .push import endpoints  # push reads this module's USER_AGENT

@@ -629,14 +629,23 @@ class Store:
     """A graph to query. Subclasses implement :meth:`_query` and loading."""
 
     engine = "abstract"
+    #: Whether the graph is on this machine: its queries may not call out with SERVICE.
+    local = True
 
     def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
               partition: str | None = None) -> Result:
         """Run a SPARQL query with bound *params*; raise QuerySyntaxError/QueryTimeout.
 
         *partition* (one of :data:`PARTITIONS`) says how the query may be split to run on
-        several cores; an engine that cannot split a query runs it whole.
+        several cores; an engine that cannot split a query runs it whole. A local graph
+        refuses ``SERVICE``: nothing fengong runs fetches from the network.
         """
+        if self.local and "service" in query.lower():
+            from .remote import query_shape
+
+            if query_shape(query).service:
+                raise FengongError("SERVICE (federated query) is not run on a local graph: fengong never fetches from "
+                                   "the network at run time; send the query to that endpoint (--endpoint URL)")
         return _run_with_timeout(lambda: self._query(_with_prefixes(query), params or {}, partition), timeout)
 
     def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:  # pragma: no cover - abstract

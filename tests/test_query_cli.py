@@ -208,3 +208,19 @@ def test_the_collector_pauses_for_embedded_oxigraph_results_only(runner, monkeyp
     assert gc.isenabled()
     invoke(runner, ["plans", "--format", "csv", *engine])
     assert seen == [not paused] and gc.isenabled()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "memory"])
+def test_service_is_refused_on_a_local_graph_before_any_fetch(runner, engine, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a local query tried to reach the network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    result = runner.invoke(cli, ["query", "--engine", engine, "-e",
+                                 "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"])
+    assert result.exit_code == 2
+    assert result.output.startswith("fengong: error: -e: SERVICE (federated query) is not run on a local graph")
+    assert result.output.count("\n") == 1
