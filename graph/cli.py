@@ -58,6 +58,18 @@ def _one_line(message: str) -> str:
     return printable(message, one_line=True)
 
 
+def _usage_error(exc: click.UsageError) -> UserError:
+    """A mistake on the command line as one line (click prints usage, a hint and the error on
+    four), with where to read the usage.
+
+    >>> cmd = click.Command("inspect")
+    >>> _usage_error(click.UsageError("No such option: --bogus", click.Context(cmd, info_name="fengong inspect"))).message
+    'No such option: --bogus (see fengong inspect --help)'
+    """
+    where = exc.ctx.command_path if exc.ctx is not None else "fengong"
+    return UserError(f"{exc.format_message().rstrip('.')} (see {where} --help)")
+
+
 class Interrupted(UserError):
     """Ctrl-C or SIGTERM during a command: exit 130, the shell's code for SIGINT."""
 
@@ -70,9 +82,17 @@ class Interrupted(UserError):
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use; user errors exit 2 in one line."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # fengong's own options (fengong --bogus)
+            raise _usage_error(exc) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's arguments and options, an unknown command
+            raise _usage_error(exc) from None
         except FengongError as exc:
             raise UserError(str(exc)) from None
         except BrokenPipeError:
