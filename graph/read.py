@@ -105,6 +105,24 @@ def read_document(path: str | Path) -> tuple[str, str]:
     return decode(data, str(path))
 
 
+def _documents_under(directory: Path) -> list[str]:
+    """The documents in *directory* and its subdirectories (symlinked directories not
+    followed, hidden ones skipped); a subdirectory that cannot be read is an error, not
+    silently left out of the build."""
+
+    def refuse(exc: OSError) -> None:
+        raise FengongError(f"{exc.filename}: cannot read directory ({exc.strerror or exc})")
+
+    found = []
+    for root, dirs, files in os.walk(directory, onerror=refuse):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            f = Path(root) / name
+            if not name.startswith(".") and f.suffix.lower() in DOCUMENT_SUFFIXES and f.is_file():
+                found.append(str(f))
+    return found
+
+
 def iter_documents(paths: list[str]) -> list[str]:
     """Expand directories into the documents they hold, sorted; keep files as given.
 
@@ -126,11 +144,7 @@ def iter_documents(paths: list[str]) -> list[str]:
         if path != "-" and not p.exists():
             raise FengongError(f"{path}: no such file or directory")
         if p.is_dir():
-            found = sorted(
-                str(f) for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            found = sorted(_documents_under(p))
             if not found:
                 raise FengongError(
                     f"{path}: no documents in directory (looked for {', '.join(DOCUMENT_SUFFIXES)})"

@@ -152,3 +152,25 @@ def test_iter_documents_skips_hidden_entries_and_repeats(tmp_path):
     assert found == [str(tmp_path / "a.txt"), str(tmp_path / "b.md"), "-"]
     # a hidden directory named on purpose is still read
     assert iter_documents([str(tmp_path / ".git")]) == [str(tmp_path / ".git" / "HEAD.txt")]
+
+
+def test_a_subdirectory_that_cannot_be_read_is_an_error_not_skipped(tmp_path, monkeypatch):
+    import os
+
+    from fengong.read import iter_documents
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "locked" / "b.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    assert iter_documents([str(tmp_path)]) == [str(tmp_path / "a.txt"), str(tmp_path / "locked" / "b.txt")]
+    real = os.scandir
+
+    def scandir(path="."):  # as for a directory of mode 000 when not root
+        if str(path).endswith("locked") or str(path).endswith(".hidden"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(FengongError, match=r"locked: cannot read directory \(Permission denied\)$"):
+        iter_documents([str(tmp_path)])
