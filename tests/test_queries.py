@@ -460,3 +460,10 @@ def test_syntax_errors_name_line_and_column(store, memory_store, engine):
         run_query(st, query_from_text("SELECT ?x\nWHERE {\n  ?x fg:leads ?y ?z .\n}\n", name="-e"))
     with pytest.raises(FengongError, match=r"unknown prefix 'zz:' at line 2, column 6"):
         run_query(st, "SELECT ?x WHERE {\n  ?x zz:p ?y }")
+
+
+def test_full_width_digits_in_a_parameter_are_the_ascii_ones(store):
+    info = load_query("task-agencies")
+    assert bind_params(info, {"task": "２６"}) == bind_params(info, {"task": "26"})
+    assert run_query(store, info, {"task": "２６"}).rows == run_query(store, info, {"task": "26"}).rows != []
+    assert bind_params(load_query("deliverables-due-by"), {"year": "２０１５"})["year"].value == "2015"

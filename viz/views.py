@@ -820,10 +820,12 @@ def resolve_section(ctx: Context, section: str | int) -> int:
 def parse_spec(spec: str, arg: str | None = None) -> tuple[str, str | None]:
     """``"agency:住房城乡建设厅"`` or (``"agency"``, ``"住房城乡建设厅"``) → (kind, argument).
 
-    >>> parse_spec("section:2"), parse_spec("section", "2"), parse_spec("full")
-    (('section', '2'), ('section', '2'), ('full', None))
+    A full-width colon (``agency：公安厅``) works as well.
+
+    >>> parse_spec("section:2"), parse_spec("section", "2"), parse_spec("full"), parse_spec("city：南宁")
+    (('section', '2'), ('section', '2'), ('full', None), ('city', '南宁'))
     """
-    kind, sep, rest = spec.partition(":")
+    kind, sep, rest = spec.replace("：", ":", 1).partition(":")
     kind = kind.strip().lower()
     if kind not in VIEW_KINDS:
         close = difflib.get_close_matches(kind, list(VIEW_KINDS), n=1)

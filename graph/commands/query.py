@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 
 import click
@@ -26,15 +27,16 @@ ENGINES = ("oxigraph", "memory")
 
 
 def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """``NAME=VALUE`` strings as a dict; a pair without ``=`` or a repeated name is an error.
+    """``NAME=VALUE`` strings as a dict (``＝`` as well as ``=``); a pair without one or a
+    repeated name is an error.
 
-    >>> parse_params(["agency=公安厅", "year=2015"])
+    >>> parse_params(["agency=公安厅", "year＝2015"])
     {'agency': '公安厅', 'year': '2015'}
     """
     out: dict[str, str] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip().lstrip("?$")
+        name, sep, value = re.split("([=＝])", pair, maxsplit=1) if re.search("[=＝]", pair) else (pair, "", "")
+        name = name.strip().lstrip("?$？")
         if not sep or not name:
             raise FengongError(f"--param {pair}: use NAME=VALUE (e.g. --param agency=公安厅)")
         if name in out:
