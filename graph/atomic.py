@@ -136,9 +136,13 @@ class OutputDir:
     ['x.txt']
     """
 
-    def __init__(self, target: str | Path):
+    def __init__(self, target: str | Path, owned=None):
         self.target = Path(target)
         self.stage: Path | None = None
+        #: Whether a file of *target* (its path relative to it, with ``/``) is one this kind of
+        #: output writes: such a file that the new outputs do not replace is removed with the
+        #: move, so nothing of an earlier run is left to pass for this one's.
+        self.owned = owned
         #: Called once nothing is in the way of the files, just before they move (signals
         #: deferred): a build swaps its on-disk store in here, so both change or neither.
         self.before_move = None
@@ -183,8 +187,31 @@ class OutputDir:
                         os.replace(src, dest)
                     except OSError as exc:
                         raise FengongError(f"{dest}: cannot write ({exc.strerror or exc})") from None
+                if self.owned is not None:
+                    self._remove_stale({dest for _, dest in moves})
         finally:
             shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _remove_stale(self, written: set[Path]) -> None:
+        """Remove the files of an earlier run that this one did not write (:attr:`owned`), and
+        directories they leave empty."""
+        stale = [p for p in self.target.rglob("*")
+                 if (p.is_file() or p.is_symlink()) and p not in written and not self._in_stage(p)
+                 and self.owned(p.relative_to(self.target).as_posix())]
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                continue  # left as it was: the new outputs are in place
+            for parent in path.relative_to(self.target).parents:
+                if str(parent) != ".":
+                    try:
+                        (self.target / parent).rmdir()  # only when empty
+                    except OSError:
+                        break
+
+    def _in_stage(self, path: Path) -> bool:
+        return self.stage is not None and (path == self.stage or self.stage in path.parents)
 
     def _check(self, moves: list[tuple[Path, Path]]) -> None:
         """Refuse before the first file moves, so that the target stays whole: a directory

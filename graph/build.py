@@ -55,6 +55,20 @@ OUTPUTS = {
 }
 
 
+#: The pages of a build's site, beside the RDF files (and every file under ``views/``).
+SITE_PAGES = ("index.html", "report.html", "matrix.html")
+
+
+def is_build_output(name: str) -> bool:
+    """Whether *name* (relative to an output directory) is a file ``fengong build`` writes:
+    one of an earlier build that this build does not write again is removed.
+
+    >>> is_build_output("plan.ttl"), is_build_output("views/section-3.html"), is_build_output("notes.md")
+    (True, True, False)
+    """
+    return name in OUTPUTS or name in SITE_PAGES or name.startswith("views/")
+
+
 def bundled_path() -> Path:
     """Path of the bundled Guangxi plan inside the installed package."""
     return Path(str(resources.files("fengong.data") / BUNDLED_PLAN))
@@ -290,7 +304,7 @@ def build(
     with _sigterm_interrupts(), cycles_uncollected(), contextlib.ExitStack() as stack:
         if staged is not None:
             stack.callback(staged.discard)  # entered first, so run last: after the outputs moved
-        output = OutputDir(out_dir) if out_dir is not None else None
+        output = OutputDir(out_dir, owned=is_build_output) if out_dir is not None else None
         stage = stack.enter_context(output) if output is not None else None
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".fengong-")))
         where = {"nq": scratch / "plan.nq"} if need_nq and "nq" not in rdf else {}

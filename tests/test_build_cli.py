@@ -257,3 +257,15 @@ def test_an_interrupt_while_the_outputs_move_leaves_no_mixed_build(runner, tmp_p
         text = (out / name).read_text(encoding="utf-8")
         assert "gbf-2019-99" in text and "gzbf-2014-94" not in text, name
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_rebuild_removes_the_earlier_builds_files_it_does_not_write_again(runner, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", "-o", str(out), "-q"]).exit_code == 0
+    assert (out / "plan.ttl").exists() and (out / "views" / "full.html").exists()
+    (out / "notes.md").write_text("mine", encoding="utf-8")  # not fengong's: kept
+    other = Path(__file__).parent / "fixtures" / "state-council-inline.txt"
+    result = runner.invoke(cli, ["build", str(other), "-o", str(out), "-F", "trig", "--no-views", "-q"])
+    assert result.exit_code == 0, result.output
+    # No plan.ttl or views of the Guangxi plan left to pass for this build's.
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["notes.md", "plan.trig"]
