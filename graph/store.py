@@ -619,6 +619,16 @@ def _run_with_timeout(fn, timeout: float | None):
     return box["value"]
 
 
+def _has_bom(path: str | Path) -> bool:
+    """Whether the file at *path* starts with the UTF-8 byte order mark (False if unreadable:
+    the load says why)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
 def _first_line(exc: BaseException) -> str:
     """The first line of *exc*'s message, or its type's name when it has none."""
     text = str(exc).strip()
@@ -629,6 +639,8 @@ class Store:
     """A graph to query. Subclasses implement :meth:`_query` and loading."""
 
     engine = "abstract"
+    #: What the graph was read from (files, a store directory, an endpoint), for messages.
+    source = "graph"
     #: Whether the graph is on this machine: its queries may not call out with SERVICE.
     local = True
 
@@ -695,7 +707,10 @@ class OxigraphStore(Store):
     def load_file(self, path: str | Path) -> None:
         fmt = format_of(path)
         try:
-            self.ox.bulk_load(path=str(path), format=fmt)
+            if _has_bom(path):  # a UTF-8 file saved by a Windows editor: the parser takes the BOM for text
+                self.ox.bulk_load(Path(path).read_bytes()[3:], format=fmt)
+            else:
+                self.ox.bulk_load(path=str(path), format=fmt)
         except SyntaxError as exc:
             raise FengongError(f"{path}: not valid {fmt.name} ({str(exc).splitlines()[0]})") from None
         except OSError as exc:
@@ -993,7 +1008,17 @@ def open_store(
     * *store_dir*: an on-disk Oxigraph store written by ``fengong build --store``;
     * *graph*: one or more RDF files (TriG keeps each plan's named graph);
     * none of these: ``out/plan.trig`` when it exists, else the bundled plan, built now.
+
+    The store's :attr:`~Store.source` names what was opened, for messages.
     """
+    st = _open_store(graph, store_dir, engine, endpoint)
+    files = [graph] if isinstance(graph, (str, Path)) else [str(f) for f in graph or ()]
+    st.source = (endpoint or (str(store_dir) if store_dir else None) or ", ".join(map(str, files))
+                 or ("out/plan.trig" if Path("out/plan.trig").exists() else "the bundled plan"))
+    return st
+
+
+def _open_store(graph, store_dir, engine: str, endpoint: str | None) -> Store:
     if endpoint:
         from .remote import RemoteStore
 

@@ -260,3 +260,11 @@ def test_empty_agency_name_is_an_error(capsys, tmp_path, name):
     code, err = exit_code_and_error(capsys, "--agency", name)
     assert code == 2 and err.strip().startswith("fengong: error: --agency: ")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_graph_without_assignments_is_named_in_the_error(runner, tmp_path):
+    other = tmp_path / "other.nt"
+    other.write_text('<http://ex/a> <http://ex/b> "c" .\n', encoding="utf-8")
+    result = runner.invoke(cli, ["matrix", "--graph", str(other)])
+    assert result.exit_code == 2
+    assert result.stderr == f"fengong: error: {other}: no actors with task assignments; no matrix to write\n"

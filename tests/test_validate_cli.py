@@ -75,3 +75,26 @@ def test_a_document_instead_of_a_graph_says_to_build_it(runner, plan_path, tmp_p
     assert result.exit_code == 2
     line = _one_line(result)
     assert str(doc) in line and "fengong build" in line
+
+
+def test_a_bad_shapes_file_is_named_with_its_line(runner, store, tmp_path):
+    graph = tmp_path / "g.nq"
+    graph.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://ex/> .\nex:a ex:b ex:c ;;; junk\n", encoding="utf-8")
+    text = _one_line(runner.invoke(cli, ["validate", "--shapes", str(bad), str(graph)]))
+    assert f"{bad}: not valid Turtle (Parser error at line 2" in text
+    plan = tmp_path / "plan.txt"
+    plan.write_text("一、任务\n", encoding="utf-8")
+    assert f"{plan}: unknown RDF file type" in _one_line(runner.invoke(cli, ["validate", "--shapes", str(plan), str(graph)]))
+
+
+def test_a_utf8_graph_file_with_a_byte_order_mark_is_read(runner, store, tmp_path):
+    # As a Windows editor saves it: the BOM is not a subject.
+    graph = tmp_path / "g.ttl"
+    graph.write_bytes(b"\xef\xbb\xbf" + store.dump(ox.RdfFormat.TURTLE, union=True))
+    assert runner.invoke(cli, ["validate", str(graph)]).exit_code == 0
+    for engine in ("oxigraph", "memory"):
+        out = runner.invoke(cli, ["query", "-e", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "--graph", str(graph),
+                                  "--engine", engine, "-f", "csv"])
+        assert out.exit_code == 0 and int(out.stdout.split()[1]) == len(store.dump(ox.RdfFormat.N_TRIPLES, union=True).splitlines())

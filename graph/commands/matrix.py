@@ -128,7 +128,7 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
     kind = format_for(None if output == "-" else output, fmt)
     m = roster.matrix(role, order, lang)
     if not len(m):
-        raise FengongError("graph: no actors with task assignments; no matrix to write")
+        raise FengongError(f"{store.source}: no actors with task assignments; no matrix to write")
     m = m.top(top)
     if kind == "csv":
         writer = CsvWriter(bom)

@@ -41,7 +41,12 @@ def validate(graph_file, store_dir, shapes, quiet):
         data.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
         shapes_graph = None
         if shapes:
-            shapes_graph = rdflib.Graph().parse(shapes)
+            # Read by Oxigraph first: a bad file gets its line and column, in one line.
+            from ..store import OxigraphStore
+
+            read = OxigraphStore()
+            read.load_file(shapes)
+            shapes_graph = rdflib.Graph().parse(data=read.dump(ox.RdfFormat.N_TRIPLES, union=True), format="nt")
         result = run(data, shapes=shapes_graph)
     except FengongError:
         raise
