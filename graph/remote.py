@@ -132,6 +132,39 @@ def _pieces(query: str):
         i = end
 
 
+def projected_variables(query: str) -> list[str] | None:
+    """The variables a SELECT query's answer must have, in order; None for ``SELECT *`` or
+    another form.
+
+    >>> projected_variables("PREFIX a: <http://x/> SELECT DISTINCT ?a (COUNT(?b) AS ?n) $c WHERE { ?a ?b ?c }")
+    ['a', 'n', 'c']
+    >>> projected_variables("SELECT * { ?s ?p ?o }"), projected_variables("ASK { ?s ?p ?o }")
+    (None, None)
+    """
+    names: list[str] = []
+    selecting, depth, after_as = False, 0, False
+    for _, kind, text in _pieces(query):
+        word = text.upper() if kind == "run" else None
+        if not selecting:
+            if word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+                if word != "SELECT":
+                    return None
+                selecting = True
+            continue
+        if kind == "brace" or word in ("WHERE", "FROM"):
+            break
+        if kind == "char" and text == "(":
+            depth += 1
+        elif kind == "char" and text == ")":
+            depth -= 1
+        elif kind == "char" and text == "*" and depth == 0:
+            return None
+        elif kind == "var" and (depth == 0 or after_as):
+            names.append(text[1:])
+        after_as = word == "AS"
+    return names or None
+
+
 def _mentions_service(query: str) -> bool:
     """Whether "service" (any case) is in the query outside its strings, IRIs and comments.
 
@@ -505,9 +538,23 @@ class RemoteStore(Store):
         if fmt is None:
             raise FengongError(f"{shown(self.endpoint)}: unexpected answer type {media or '(none)'}; is this a SPARQL endpoint?")
         try:
-            return parse_answer(data, fmt)
+            result = parse_answer(data, fmt)
         except SyntaxError as exc:
             raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
+        return self._as_asked(result, query)
+
+    def _as_asked(self, result: Result, query: str) -> Result:
+        """*result* with its columns in the order the query projects them; an answer with other
+        variables (not the query it was sent) is an error, not rows read under the wrong names."""
+        expected = projected_variables(query) if result.rows is not None and result.boolean is None else None
+        if expected is None or result.vars == expected:
+            return result
+        if sorted(result.vars) != sorted(expected):
+            got = " ".join("?" + v for v in result.vars) or "none"
+            raise FengongError(f"{shown(self.endpoint)}: answered with the variables {got}, not the query's "
+                               f"{' '.join('?' + v for v in expected)}; is this a SPARQL 1.1 endpoint?")
+        order = [result.vars.index(v) for v in expected]
+        return Result(vars=list(expected), rows=[tuple(row[i] for i in order) for row in result.rows])
 
     def query(self, query: str, params: dict[str, Term] | None = None, timeout: float | None = None,
               partition: str | None = None) -> Result:

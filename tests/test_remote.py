@@ -473,3 +473,19 @@ def test_an_endpoint_that_cannot_list_its_graphs_is_read_by_its_default_graph(st
     assert remote.query("SELECT ?n WHERE { ?s ?p ?n }").rows == [(Term.literal("7"),)]
     assert "default-graph-uri" not in _Stub.seen[-1][1]
     assert len(remote.notes) == 1 and "could not list its named graphs" in remote.notes[0]
+
+
+def test_an_answer_with_other_variables_is_an_error_and_reordered_ones_are_put_back(stub):
+    swapped = {"head": {"vars": ["b", "a"]}, "results": {"bindings": [{"a": _uri("http://x/a"), "b": _uri("http://x/b")}]}}
+    wrong = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": _uri("http://x/x")}]}}
+
+    def answer(h, q):
+        h.reply(swapped if "?a ?b" in q.split("WHERE")[0] else wrong)
+
+    _Stub.answer = answer
+    remote = RemoteStore(f"http://127.0.0.1:{stub}/sparql", union=False)
+    result = remote.query("SELECT ?a ?b WHERE { ?a ?p ?b }")
+    assert result.vars == ["a", "b"] and result.rows == [(Term.uri("http://x/a"), Term.uri("http://x/b"))]
+    with pytest.raises(FengongError, match=r"answered with the variables \?x, not the query's \?a \?t; is this a SPARQL 1.1"):
+        remote.query("SELECT ?a ?t WHERE { ?a ?p ?t }")
+    assert remote.query("SELECT * WHERE { ?a ?p ?t }").vars == ["x"]  # SELECT * takes what comes
