@@ -54,6 +54,8 @@ def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
     it would put a regular file in its place (for root, over /dev/null).
     """
     shown = Path(path)
+    if str(path).endswith(("/", os.sep)) or str(path) == "":
+        raise FengongError(f"{path or repr('')}: not a file name (give one, e.g. {shown / 'out.html'})")
     try:
         mode = os.stat(path).st_mode  # through links
     except OSError:

@@ -76,7 +76,7 @@ PARAM_TYPES = {
 }
 
 #: What a value of each checked type must look like, for the error message.
-_TYPE_WORDS = {"xsd:integer": "an integer", "xsd:decimal": "a decimal number", "xsd:date": "a date (YYYY-MM-DD)", "iri": "an IRI"}
+_TYPE_WORDS = {"xsd:integer": "an integer (at most 19 digits)", "xsd:decimal": "a decimal number", "xsd:date": "a date (YYYY-MM-DD)", "iri": "an IRI"}
 
 _HEADER_LINE = re.compile(r"^#\s?([A-Za-z][A-Za-z-]*)\s*:\s*(.*)$")
 _PARAM_SEP = re.compile(r"\s+(?:—|--)\s+")
@@ -266,7 +266,8 @@ def _typed(param: Param, value: str, where: str) -> Term:
     if kind == "iri":
         return Term.uri(_iri(value, bad))
     if param.type == "xsd:integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
+        # Engines hold xsd:integer in 64 bits (Oxigraph) or unbounded (rdflib): past that they differ.
+        if not re.fullmatch(r"[+-]?\d+", value) or not -(2**63) <= int(value) < 2**63:
             raise bad
         return Term.literal(str(int(value)), kind)
     if param.type == "xsd:decimal":

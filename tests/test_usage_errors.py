@@ -26,3 +26,23 @@ def test_a_usage_error_is_one_line(tmp_path, args, says):
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("fengong: error: ") and result.stderr.count("\n") == 1, result.stderr
     assert fill(says) in result.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["build", "-o", ""], "--output: an empty name; give a directory"),
+    (["build", "--store", ""], "--store: an empty name; give a directory"),
+    (["viz", "-o", "{dir}/adir/"], "adir/: not a file name"),
+    (["query", "plans", "-o", "{dir}/qdir/"], "qdir/: not a file name"),
+    (["viz", "--view", "agency:公安厅", "extra"], "a second name 'extra' after it"),
+    (["query", "deliverables-due-by", "-p", "year=99999999999999999999999"], "must be an integer (at most 19 digits)"),
+])
+def test_small_mistakes_are_refused_before_anything_is_written(tmp_path, args, says):
+    result = CliRunner().invoke(cli, [a.replace("{dir}", str(tmp_path)) for a in args], prog_name="fengong")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_inspect_dash_o_dash_is_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["inspect", "-o", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("file: ") and not (tmp_path / "-").exists()

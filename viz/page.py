@@ -398,6 +398,5 @@ def render_html(view: View, home: str | None = None) -> str:
 
 def write_view(view: View, path: str | Path, home: str | None = None) -> Path:
     """Render *view* and write it to *path* as UTF-8, atomically."""
-    path = Path(path)
-    write_text(path, render_html(view, home))
-    return path
+    write_text(path, render_html(view, home))  # as given: "dir/" is no file name, Path() would drop the "/"
+    return Path(path)

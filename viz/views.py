@@ -831,6 +831,8 @@ def parse_spec(spec: str, arg: str | None = None) -> tuple[str, str | None]:
         close = difflib.get_close_matches(kind, list(VIEW_KINDS), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise FengongError(f"view {spec!r}: unknown (views: {', '.join(VIEW_KINDS)}){hint}")
+    if sep and arg is not None and arg.strip() != rest.strip():
+        raise FengongError(f"view {spec!r}: a second name {arg!r} after it; give the name once")
     value = rest.strip() if sep else arg
     if VIEW_KINDS[kind] and not value:
         raise FengongError(f"view {kind!r}: needs a name, e.g. --view \"{kind}:{SPEC_EXAMPLES[kind]}\"")

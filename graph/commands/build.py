@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from .. import FengongError
 from ..build import AUTO_ALL_MAX_DOCUMENTS, FORMAT_FILES, build as run_build, summary
 
 __all__ = ["build", "site_writer"]
@@ -49,6 +50,8 @@ def build(documents, out_dir, store_dir, quiet, views, formats):
     plan.trig and plan.nq unless --format says otherwise), the views, report,
     matrix and index.html, and prints counts by kind on stderr.
     """
+    if not out_dir or not store_dir and store_dir is not None:
+        raise FengongError(f"{'--output' if not out_dir else '--store'}: an empty name; give a directory")
     extra = site_writer() if views else None
     result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra,
                        formats=formats or None)

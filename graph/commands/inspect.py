@@ -40,7 +40,7 @@ def inspect_doc(document, fmt, layout, output, strict):
     from ..terminal import printable
 
     text = format_json(report) if fmt == "json" else printable(format_text(report))
-    if output:
+    if output and output != "-":
         write_text(output, text)
     else:
         click.echo(text, nl=False)
