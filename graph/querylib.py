@@ -76,7 +76,7 @@ PARAM_TYPES = {
 }
 
 #: What a value of each checked type must look like, for the error message.
-_TYPE_WORDS = {"xsd:integer": "an integer (at most 19 digits)", "xsd:decimal": "a decimal number", "xsd:date": "a date (YYYY-MM-DD)", "iri": "an IRI"}
+_TYPE_WORDS = {"xsd:integer": "an integer", "xsd:decimal": "a decimal number", "xsd:date": "a date (YYYY-MM-DD)", "iri": "an IRI"}
 
 _HEADER_LINE = re.compile(r"^#\s?([A-Za-z][A-Za-z-]*)\s*:\s*(.*)$")
 _PARAM_SEP = re.compile(r"\s+(?:—|--)\s+")
@@ -267,8 +267,10 @@ def _typed(param: Param, value: str, where: str) -> Term:
         return Term.uri(_iri(value, bad))
     if param.type == "xsd:integer":
         # Engines hold xsd:integer in 64 bits (Oxigraph) or unbounded (rdflib): past that they differ.
-        if not re.fullmatch(r"[+-]?\d+", value) or not -(2**63) <= int(value) < 2**63:
+        if not re.fullmatch(r"[+-]?\d+", value):
             raise bad
+        if not -(2**63) <= int(value) < 2**63:
+            raise FengongError(f"{where}: parameter '{param.name}' must be an integer of at most 19 digits, not '{value}'")
         return Term.literal(str(int(value)), kind)
     if param.type == "xsd:decimal":
         try:

@@ -34,7 +34,7 @@ def test_a_usage_error_is_one_line(tmp_path, args, says):
     (["viz", "-o", "{dir}/adir/"], "adir/: not a file name"),
     (["query", "plans", "-o", "{dir}/qdir/"], "qdir/: not a file name"),
     (["viz", "--view", "agency:公安厅", "extra"], "a second name 'extra' after it"),
-    (["query", "deliverables-due-by", "-p", "year=99999999999999999999999"], "must be an integer (at most 19 digits)"),
+    (["query", "deliverables-due-by", "-p", "year=99999999999999999999999"], "must be an integer of at most 19 digits"),
 ])
 def test_small_mistakes_are_refused_before_anything_is_written(tmp_path, args, says):
     result = CliRunner().invoke(cli, [a.replace("{dir}", str(tmp_path)) for a in args], prog_name="fengong")
