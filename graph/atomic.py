@@ -27,7 +27,20 @@ from typing import BinaryIO, Iterator
 
 from . import FengongError
 
-__all__ = ["write_bytes", "write_text", "open_atomic", "OutputDir", "deferred_signals"]
+__all__ = ["write_bytes", "write_text", "open_atomic", "OutputDir", "deferred_signals", "MANIFEST", "cannot_write"]
+
+#: The list of the files an :class:`OutputDir` with ``owned`` wrote, kept in its target (hidden:
+#: a server of the directory does not serve it), so that the next run removes only those.
+MANIFEST = ".fengong-outputs"
+
+
+def cannot_write(path, exc: OSError) -> FengongError:
+    """The one-line error for *path* that could not be written.
+
+    >>> str(cannot_write("out/plan.nq", OSError(28, "No space left on device")))
+    'out/plan.nq: cannot write (No space left on device)'
+    """
+    return FengongError(f"{path}: cannot write ({exc.strerror or exc})")
 
 
 def _umask() -> int:
@@ -67,14 +80,14 @@ def open_atomic(path: str | Path, buffering: int = -1) -> Iterator[BinaryIO]:
             with open(path, "ab", buffering=buffering) as fh:
                 yield fh
         except OSError as exc:
-            raise FengongError(f"{shown}: cannot write ({exc.strerror or exc})") from None
+            raise cannot_write(shown, exc) from None
         return
     path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise FengongError(f"{shown}: cannot write ({exc.strerror or exc})") from None
+        raise cannot_write(shown, exc) from None
     try:
         with os.fdopen(fd, "wb", buffering=buffering) as fh:
             yield fh
@@ -92,7 +105,7 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         with open_atomic(path) as fh:
             fh.write(data)
     except OSError as exc:
-        raise FengongError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise cannot_write(path, exc) from None
 
 
 def write_text(path: str | Path, text: str, bom: bool = False) -> None:
@@ -142,8 +155,9 @@ class OutputDir:
         self.target = Path(target)
         self.stage: Path | None = None
         #: Whether a file of *target* (its path relative to it, with ``/``) is one this kind of
-        #: output writes: such a file that the new outputs do not replace is removed with the
-        #: move, so nothing of an earlier run is left to pass for this one's.
+        #: output writes. When given, the files are listed in :data:`MANIFEST`, and those the
+        #: previous run listed and this one does not write again are removed with the move, so
+        #: nothing of an earlier run is left to pass for this one's.
         self.owned = owned
         #: Called once nothing is in the way of the files, just before they move (signals
         #: deferred): a build swaps its on-disk store in here, so both change or neither.
@@ -161,7 +175,7 @@ class OutputDir:
             home.mkdir(parents=True, exist_ok=True)
             self.stage = Path(tempfile.mkdtemp(prefix=f".{target.name or 'out'}.", dir=home))
         except OSError as exc:
-            raise FengongError(f"{target}: cannot write ({exc.strerror or exc})") from None
+            raise cannot_write(target, exc) from None
         return self.stage
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -188,32 +202,43 @@ class OutputDir:
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(src, dest)
                     except OSError as exc:
-                        raise FengongError(f"{dest}: cannot write ({exc.strerror or exc})") from None
+                        raise cannot_write(dest, exc) from None
                 if self.owned is not None:
-                    self._remove_stale({dest for _, dest in moves})
+                    self._remove_stale([dest for _, dest in moves])
         finally:
             shutil.rmtree(self.stage, ignore_errors=True)
 
-    def _remove_stale(self, written: set[Path]) -> None:
-        """Remove the files of an earlier run that this one did not write (:attr:`owned`), and
-        directories they leave empty."""
-        stale = [p for p in self.target.rglob("*")
-                 if (p.is_file() or p.is_symlink()) and p not in written and not self._in_stage(p)
-                 and self.owned(p.relative_to(self.target).as_posix())]
-        for path in stale:
+    def _remove_stale(self, written: list[Path]) -> None:
+        """Remove the files that the previous run listed in :data:`MANIFEST` and this one did not
+        write again (and directories they leave empty), then list this run's files. Without a
+        list nothing is removed: a file fengong did not write is never touched."""
+        manifest = self.target / MANIFEST
+        names = {p.relative_to(self.target).as_posix() for p in written}
+        try:
+            earlier = manifest.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            earlier = []
+        for name in earlier:
+            # Only a plain relative path of the kind this output writes, never one leaving the target.
+            if not name or name in names or name.startswith(("/", "\\")) or ".." in Path(name).parts or not self.owned(name):
+                continue
+            path = self.target / name
+            if not path.is_file() or path.is_symlink():
+                continue
             try:
                 path.unlink()
             except OSError:
                 continue  # left as it was: the new outputs are in place
-            for parent in path.relative_to(self.target).parents:
+            for parent in Path(name).parents:
                 if str(parent) != ".":
                     try:
                         (self.target / parent).rmdir()  # only when empty
                     except OSError:
                         break
-
-    def _in_stage(self, path: Path) -> bool:
-        return self.stage is not None and (path == self.stage or self.stage in path.parents)
+        try:
+            write_text(manifest, "".join(f"{n}\n" for n in sorted(names)))
+        except FengongError:
+            pass  # the outputs are in place; the next run just removes nothing
 
     def _check(self, moves: list[tuple[Path, Path]]) -> None:
         """Refuse before the first file moves, so that the target stays whole: a directory

@@ -28,7 +28,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import FengongError
-from .atomic import OutputDir, deferred_signals
+from .atomic import OutputDir, cannot_write, deferred_signals
 from .gcpause import cycles_uncollected  # millions of rows, no cycles (the workers inherit it)
 from .model import build_store
 from .parse import claim_slug, parse_file
@@ -466,7 +466,7 @@ class StagedStore:
             self.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.store_dir.name}.", dir=self.parent))
         except OSError as exc:
-            raise FengongError(f"{self.store_dir}: cannot write ({exc.strerror or exc})") from None
+            raise cannot_write(self.store_dir, exc) from None
         _load_store(nquads, self.tmp / "db", self.store_dir)
 
     def commit(self) -> None:

@@ -58,7 +58,11 @@ def _one_line(message: str) -> str:
     return printable(message, one_line=True)
 
 
-def _usage_error(exc: click.UsageError) -> UserError:
+#: Raised by click for a bare ``fengong`` (its help is the answer): not a mistake to report.
+_HELP_ASKED = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _usage_error(exc: click.UsageError) -> click.UsageError:
     """A mistake on the command line as one line (click prints usage, a hint and the error on
     four), with where to read the usage.
 
@@ -66,6 +70,8 @@ def _usage_error(exc: click.UsageError) -> UserError:
     >>> _usage_error(click.UsageError("No such option: --bogus", click.Context(cmd, info_name="fengong inspect"))).message
     'No such option: --bogus (see fengong inspect --help)'
     """
+    if isinstance(exc, _HELP_ASKED):
+        return exc
     where = exc.ctx.command_path if exc.ctx is not None else "fengong"
     return UserError(f"{exc.format_message().rstrip('.')} (see {where} --help)")
 
@@ -144,7 +150,7 @@ def _os_message(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     if exc.filename:
         return f"{exc.filename}: {reason}"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
         return f"cannot write ({reason})"
     return reason
 

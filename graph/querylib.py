@@ -270,7 +270,7 @@ def _typed(param: Param, value: str, where: str) -> Term:
         if not re.fullmatch(r"[+-]?\d+", value):
             raise bad
         if not -(2**63) <= int(value) < 2**63:
-            raise FengongError(f"{where}: parameter '{param.name}' must be an integer of at most 19 digits, not '{value}'")
+            raise FengongError(f"{where}: parameter '{param.name}' must be an integer from {-(2**63)} to {2**63 - 1}, not '{value}'")
         return Term.literal(str(int(value)), kind)
     if param.type == "xsd:decimal":
         try:

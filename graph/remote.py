@@ -165,6 +165,23 @@ def projected_variables(query: str) -> list[str] | None:
     return names or None
 
 
+def calls_service(query: str) -> bool:
+    """Whether *query* holds a ``SERVICE`` clause: a keyword that starts with the letters (an
+    engine reads ``SERVICESILENT<…>`` and ``SERVICE:x`` as the clause), in the text as written
+    or with its ``\\u`` escapes replaced. A prefixed name such as ``ex:serviceArea`` is no
+    clause (the server, which cannot tell every glued form, refuses those too:
+    :func:`query_shape`).
+
+    >>> calls_service("SELECT * { SERVICESILENT<http://h/> { } }"), calls_service("SELECT ?s { ?s ex:serviceArea ?o }")
+    (True, False)
+    """
+    for text in {query, _unescaped(query)}:
+        for _, kind, piece in _pieces(text):
+            if kind in ("run", "name") and piece.split(":", 1)[0].upper().startswith("SERVICE"):
+                return True
+    return False
+
+
 def _mentions_service(query: str) -> bool:
     """Whether "service" (any case) is in the query outside its strings, IRIs and comments.
 

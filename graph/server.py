@@ -66,6 +66,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from . import FengongError, __version__
+from .terminal import printable
 
 __all__ = [
     "GraphSource",
@@ -682,8 +683,6 @@ GROUP BY ?agency ORDER BY DESC(?n) LIMIT 10</textarea><br>
 """
 
 
-#: Control characters, written escaped in log lines (as http.server does from Python 3.12).
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 #: A chunk-size line of a chunked body (extensions after ``;`` are ignored).
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(?:;[^\r\n]*)?\r?\n")
 #: Exceptions that mean the client went away mid-request.
@@ -700,9 +699,10 @@ class SparqlServer(ThreadingHTTPServer):
     def __init__(self, address, pool: QueryPool, site: Path | None, quiet: bool = False, cors: bool = False,
                  allowed_hosts=(), connection_timeout: float = CONNECTION_TIMEOUT, max_connections: int = MAX_CONNECTIONS):
         self.pool, self.site, self.quiet, self.cors = pool, site, quiet, cors
-        self.allowed_hosts = {h.lower().rstrip(".") for h in allowed_hosts}
+        self.allowed_hosts = {_host_name(h) for h in allowed_hosts} - {None}
         self.connection_timeout = connection_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._held: dict[int, threading.BoundedSemaphore] = {}
         # Read by TCPServer.__init__ when it makes the socket: an IPv6 host needs AF_INET6.
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
@@ -714,17 +714,14 @@ class SparqlServer(ThreadingHTTPServer):
         site, its name pointed at 127.0.0.1, would send its own name); elsewhere any."""
         if not self.loopback or host is None:  # HTTP/1.0 may omit it; browsers always send it
             return True
-        name = host.strip().lower()
-        if name.startswith("["):
-            name = name[1:name.find("]")] if "]" in name else name
-        elif name.count(":") == 1:
-            name = name.split(":")[0]
-        name = name.rstrip(".")
-        return name == "localhost" or name.endswith(".localhost") or _is_loopback(name) or name in self.allowed_hosts
+        name = _host_name(host)
+        return name is not None and (name == "localhost" or name.endswith(".localhost") or _is_loopback(name)
+                                     or name in self.allowed_hosts)
 
     def process_request(self, request, client_address):
         # One thread per connection, up to max_connections: past that, 503 at once.
-        if not self._slots.acquire(blocking=False):
+        slots = self._slots
+        if not slots.acquire(blocking=False):
             body = b"server busy: too many connections; try again\n"
             try:
                 request.settimeout(5)
@@ -734,17 +731,21 @@ class SparqlServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
+        self._held[id(request)] = slots  # released by the connection's thread, whatever _slots is then
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()
+            self._held.pop(id(request), None)
+            slots.release()
             raise
 
     def process_request_thread(self, request, client_address):
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            slots = self._held.pop(id(request), None)
+            if slots is not None:
+                slots.release()
 
     @property
     def url(self) -> str:
@@ -754,6 +755,20 @@ class SparqlServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+
+
+def _host_name(host: str) -> str | None:
+    """The name of a ``Host`` header (or ``--allow-host``): lower case, without its port, the
+    brackets of an IPv6 address or a final dot; None when it is no host name at all.
+
+    >>> _host_name("LocalHost.:8080"), _host_name("[::1]:80"), _host_name("[::1]evil.example"), _host_name("a b")
+    ('localhost', '::1', None, None)
+    """
+    text = host.strip().lower()
+    m = re.fullmatch(r"\[([0-9a-f:.%]+)\](?::\d*)?|([^\s:/\[\]@]+)(?::\d*)?", text)
+    if m is None:
+        return None
+    return m.group(1) or m.group(2).rstrip(".")
 
 
 def _is_loopback(host: str) -> bool:
@@ -786,9 +801,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _GONE as exc:
             self.close_connection = True
             self.log_message("client went away (%s)", type(exc).__name__)
-        except TimeoutError:
-            self.close_connection = True
-            self.log_message("connection closed: silent for %g s", self.server.connection_timeout)
+        # A silent connection (TimeoutError) is closed by handle_one_request, which logs it.
 
     def parse_request(self) -> bool:
         """The base class's parsing, then the checks every request passes: a ``Host`` for this
@@ -809,7 +822,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.server.quiet:
             # The request line is the client's text: no raw terminal escapes in the log.
-            sys.stderr.write(f"{self.address_string()} - {(format % args).translate(_CONTROL)}\n")
+            sys.stderr.write(f"{self.address_string()} - {printable(format % args, one_line=True)}\n")
 
     def _send(self, answer: Answer) -> None:
         """Send *answer*; to HEAD, the same headers without the body."""
@@ -860,7 +873,14 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _read_chunked(self) -> bytes | None:
-        """A chunked request body, or None once an error was answered (too big, malformed)."""
+        """A chunked request body, or None once an error was answered (too big, malformed, late)."""
+        try:
+            return self._read_chunks()
+        except TimeoutError:
+            self._fail(408, f"request body not received within {self.server.connection_timeout:g} s")
+            return None
+
+    def _read_chunks(self) -> bytes | None:
         body = bytearray()
         while True:
             m = _CHUNK_SIZE.fullmatch(self.rfile.readline(1024))

@@ -652,10 +652,10 @@ class Store:
         several cores; an engine that cannot split a query runs it whole. A local graph
         refuses ``SERVICE``: nothing fengong runs fetches from the network.
         """
-        if self.local and "service" in query.lower():
-            from .remote import query_shape
+        if self.local and ("service" in query.lower() or "\\u" in query.lower()):  # \u0053ERVICE too
+            from .remote import calls_service
 
-            if query_shape(query).service:
+            if calls_service(query):
                 raise FengongError("SERVICE (federated query) is not run on a local graph: fengong never fetches from "
                                    "the network at run time; send the query to that endpoint (--endpoint URL)")
         return _run_with_timeout(lambda: self._query(_with_prefixes(query), params or {}, partition), timeout)

@@ -26,6 +26,7 @@ from typing import BinaryIO, Iterable
 import pyoxigraph as ox
 
 from . import FengongError
+from .atomic import cannot_write
 from .agencies import Actor
 from .model import SHARED_GRAPH, TEXT_TERMS, Shared, ontology_quads, plan_quads
 from .parse import parse_file, plan_slug
@@ -199,7 +200,7 @@ class DatasetWriter:
         try:
             self.files[name].write(data)
         except OSError as exc:  # a full disk: one line naming the file
-            raise FengongError(f"{self.paths[name]}: cannot write ({exc.strerror or exc})") from None
+            raise cannot_write(self.paths[name], exc) from None
 
     def add(self, part: DocumentPart) -> None:
         for name in self.files:
@@ -230,7 +231,7 @@ class DatasetWriter:
             try:
                 f.close()
             except OSError as exc:
-                raise FengongError(f"{self.paths[name]}: cannot write ({exc.strerror or exc})") from None
+                raise cannot_write(self.paths[name], exc) from None
         if self.kept is not None:
             self.kept.append(serialize_body(tail, ox.RdfFormat.N_QUADS, True))
 

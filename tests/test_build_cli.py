@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from fengong.atomic import MANIFEST
 from fengong.build import OUTPUTS
 from fengong.cli import cli
 
@@ -26,7 +27,7 @@ def test_build_bundled_plan_writes_every_output(runner, tmp_path):
     out = tmp_path / "out"
     result = build(runner, "-o", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == sorted(OUTPUTS)
     # The summary (counts by kind) goes to stderr.
     assert "tasks 66 (targets 16)" in result.stderr
     assert "agencies 54, collective actors 6" in result.stderr
@@ -119,7 +120,7 @@ def test_build_graph_script_is_fengong_build(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == sorted(OUTPUTS)
     assert "tasks 66 (targets 16)" in proc.stderr
 
 
@@ -197,7 +198,7 @@ def test_output_directory_on_another_filesystem(runner, tmp_path, plan_path, mon
     monkeypatch.setattr("fengong.atomic.os.replace", replace)
     result = build(runner, plan_path, "-o", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == sorted(OUTPUTS)
 
 
 def test_a_failed_move_is_one_line_and_leaves_the_earlier_build(runner, tmp_path, plan_path):
@@ -210,7 +211,7 @@ def test_a_failed_move_is_one_line_and_leaves_the_earlier_build(runner, tmp_path
     _one_line_error(result, str(out / "plan.ttl"), "is a directory")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [MANIFEST]
 
 
 def test_the_same_document_given_twice_is_read_once(runner, tmp_path, plan_path):
@@ -252,11 +253,11 @@ def test_an_interrupt_while_the_outputs_move_leaves_no_mixed_build(runner, tmp_p
     monkeypatch.setattr("fengong.atomic.os.replace", replace)
     result = build(runner, ROOT / "tests" / "fixtures" / "state-council-inline.txt", "-o", out)
     assert result.exit_code == 130, result.output
-    assert len(calls) == len(OUTPUTS)  # every file moved: the new build, whole
+    assert len([c for c in calls if Path(c).name != MANIFEST]) == len(OUTPUTS)  # every file moved: the new build, whole
     for name in OUTPUTS:
         text = (out / name).read_text(encoding="utf-8")
         assert "gbf-2019-99" in text and "gzbf-2014-94" not in text, name
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [MANIFEST]
 
 
 def test_a_rebuild_removes_the_earlier_builds_files_it_does_not_write_again(runner, tmp_path):
@@ -268,4 +269,22 @@ def test_a_rebuild_removes_the_earlier_builds_files_it_does_not_write_again(runn
     result = runner.invoke(cli, ["build", str(other), "-o", str(out), "-F", "trig", "--no-views", "-q"])
     assert result.exit_code == 0, result.output
     # No plan.ttl or views of the Guangxi plan left to pass for this build's.
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["notes.md", "plan.trig"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MANIFEST, "notes.md", "plan.trig"]
+
+
+def test_a_build_removes_nothing_it_did_not_list_itself(runner, tmp_path):
+    # An existing directory (a web project, -o .) keeps its own index.html and views/.
+    out = tmp_path / "proj"
+    (out / "views" / "templates").mkdir(parents=True)
+    mine = {"index.html": "<p>mine</p>", "views/templates/base.py": "x = 1\n", "plan.ttl": "# mine\n"}
+    for name, text in mine.items():
+        (out / name).write_text(text, encoding="utf-8")
+    assert runner.invoke(cli, ["build", "-o", str(out), "-F", "nq", "--no-views", "-q"]).exit_code == 0
+    assert all((out / name).read_text(encoding="utf-8") == text for name, text in mine.items())
+    assert (out / ".fengong-outputs").read_text(encoding="utf-8") == "plan.nq\n"
+    # A manifest naming a path outside the directory, or a file of another kind, removes nothing.
+    (tmp_path / "outside.nq").write_text("x", encoding="utf-8")
+    (out / "notes.md").write_text("mine", encoding="utf-8")
+    (out / ".fengong-outputs").write_text("../outside.nq\nnotes.md\n/etc/hostname\n", encoding="utf-8")
+    assert runner.invoke(cli, ["build", "-o", str(out), "-F", "nq", "--no-views", "-q"]).exit_code == 0
+    assert (tmp_path / "outside.nq").exists() and (out / "notes.md").exists() and Path("/etc/hostname").exists()

@@ -211,16 +211,24 @@ def test_the_collector_pauses_for_embedded_oxigraph_results_only(runner, monkeyp
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "memory"])
-def test_service_is_refused_on_a_local_graph_before_any_fetch(runner, engine, monkeypatch):
-    import socket
+@pytest.mark.parametrize("text", ["SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                                  "SELECT * WHERE { SERVICESILENT<http://example.org/sparql> { ?s ?p ?o } }",
+                                  "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }"])
+def test_service_is_refused_on_a_local_graph_before_the_engine_runs(runner, engine, text, monkeypatch):
+    from fengong.store import MemoryStore, OxigraphStore
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("a local query tried to reach the network")
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine was asked to run a SERVICE query")
 
-    monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    result = runner.invoke(cli, ["query", "--engine", engine, "-e",
-                                 "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"])
+    monkeypatch.setattr(OxigraphStore, "_query", no_engine)
+    monkeypatch.setattr(MemoryStore, "_query", no_engine)
+    result = runner.invoke(cli, ["query", "--engine", engine, "-e", text])
     assert result.exit_code == 2
     assert result.output.startswith("fengong: error: -e: SERVICE (federated query) is not run on a local graph")
     assert result.output.count("\n") == 1
+
+
+def test_a_prefixed_name_holding_service_is_no_service_call(runner):
+    result = runner.invoke(cli, ["query", "-e", "PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:serviceArea ?o }",
+                                 "-f", "csv"])
+    assert result.exit_code == 0 and result.output.splitlines() == ["s"]  # the header, no rows

@@ -384,7 +384,7 @@ def test_conflicting_content_lengths_are_400(server):
 @pytest.mark.parametrize("host, status", [
     ("evil.example", 421), ("evil.example:7878", 421), ("127.0.0.1.nip.io", 421), ("[::2]:80", 421),
     ("localhost", 200), ("LOCALHOST.:80", 200), ("127.0.0.1:7878", 200), ("127.1.2.3", 200), ("[::1]:7878", 200),
-    ("app.localhost", 200), ("proxy.example.org", 200),
+    ("app.localhost", 200), ("proxy.example.org", 200), ("[::1]evil.example", 421), ("localhost:80@evil.example", 421),
 ])
 def test_a_host_that_is_not_loopback_is_refused_against_dns_rebinding(server, monkeypatch, host, status):
     monkeypatch.setattr(server, "allowed_hosts", {"proxy.example.org"})
@@ -414,8 +414,8 @@ def test_allowed_hosts_reach_the_server_from_the_command_line(monkeypatch):
         raise FengongError("stop here")
 
     monkeypatch.setattr(serve_module, "make_server", fake_make_server)
-    result = CliRunner().invoke(serve_module.serve, ["--allow-host", "Proxy.Example.org.", "--allow-host", "b.example"])
-    assert result.exit_code != 0 and made["args"][-1] == ("Proxy.Example.org.", "b.example")
+    result = CliRunner().invoke(serve_module.serve, ["--allow-host", "Proxy.Example.org.", "--allow-host", "b.example:8443"])
+    assert result.exit_code != 0 and made["args"][-1] == ("Proxy.Example.org.", "b.example:8443")
     srv = make_server(GraphSource(nquads=b'<http://a> <http://b> "c" <http://g> .'), port=0, workers=1, quiet=True,
                       allowed_hosts=made["args"][-1])
     try:
@@ -431,6 +431,9 @@ def test_a_silent_connection_is_closed_and_an_unfinished_body_is_408(server, mon
     answer = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
                                   b"Content-Length: 100\r\n\r\nASK")
     assert answer.startswith(b"HTTP/1.1 408") and b"not received within 1 s" in answer
+    chunked = raw_exchange(server, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+                                   b"Transfer-Encoding: chunked\r\n\r\n10\r\nASK")
+    assert chunked.startswith(b"HTTP/1.1 408") and b"not received within 1 s" in chunked
     assert raw_exchange(server, b"") == b""  # a connection that sends nothing is closed, without an answer
     assert time.monotonic() - started < 8
 

@@ -34,7 +34,7 @@ def test_a_usage_error_is_one_line(tmp_path, args, says):
     (["viz", "-o", "{dir}/adir/"], "adir/: not a file name"),
     (["query", "plans", "-o", "{dir}/qdir/"], "qdir/: not a file name"),
     (["viz", "--view", "agency:公安厅", "extra"], "a second name 'extra' after it"),
-    (["query", "deliverables-due-by", "-p", "year=99999999999999999999999"], "must be an integer of at most 19 digits"),
+    (["query", "deliverables-due-by", "-p", "year=99999999999999999999999"], "must be an integer from -9223372036854775808 to 9223372036854775807"),
 ])
 def test_small_mistakes_are_refused_before_anything_is_written(tmp_path, args, says):
     result = CliRunner().invoke(cli, [a.replace("{dir}", str(tmp_path)) for a in args], prog_name="fengong")
@@ -46,3 +46,9 @@ def test_inspect_dash_o_dash_is_stdout(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["inspect", "-o", "-"])
     assert result.exit_code == 0 and result.stdout.startswith("file: ") and not (tmp_path / "-").exists()
+
+
+def test_fengong_alone_shows_its_help_not_an_error():
+    result = CliRunner().invoke(cli, [], prog_name="fengong")
+    text = result.stdout + result.stderr
+    assert "Usage: fengong [OPTIONS] COMMAND" in text and "\nCommands:\n" in text and "error" not in text

@@ -41,12 +41,17 @@ def validate(graph_file, store_dir, shapes, quiet):
         data.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
         shapes_graph = None
         if shapes:
-            # Read by Oxigraph first: a bad file gets its line and column, in one line.
-            from ..store import OxigraphStore
+            from ..store import FORMATS, OxigraphStore
 
-            read = OxigraphStore()
-            read.load_file(shapes)
-            shapes_graph = rdflib.Graph().parse(data=read.dump(ox.RdfFormat.N_TRIPLES, union=True), format="nt")
+            if Path(shapes).suffix.lower() in DOCUMENT_SUFFIXES:
+                raise FengongError(f"{shapes}: a document, not a shapes file (SHACL in Turtle or another RDF format)")
+            if Path(shapes).suffix.lower() in FORMATS:
+                # Read by Oxigraph first: a bad file gets its line and column, in one line.
+                read = OxigraphStore()
+                read.load_file(shapes)
+                shapes_graph = rdflib.Graph().parse(data=read.dump(ox.RdfFormat.N_TRIPLES, union=True), format="nt")
+            else:  # .shacl, .n3 …: rdflib guesses (Turtle when the ending says nothing)
+                shapes_graph = rdflib.Graph().parse(shapes, format=rdflib.util.guess_format(shapes) or "turtle")
         result = run(data, shapes=shapes_graph)
     except FengongError:
         raise
