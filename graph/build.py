@@ -60,8 +60,9 @@ SITE_PAGES = ("index.html", "report.html", "matrix.html")
 
 
 def is_build_output(name: str) -> bool:
-    """Whether *name* (relative to an output directory) is a file ``fengong build`` writes:
-    one of an earlier build that this build does not write again is removed.
+    """Whether *name* (relative to an output directory) is a file ``fengong build`` writes: one
+    that the previous build listed (:data:`fengong.atomic.MANIFEST`) and this build does not
+    write again is removed.
 
     >>> is_build_output("plan.ttl"), is_build_output("views/section-3.html"), is_build_output("notes.md")
     (True, True, False)
