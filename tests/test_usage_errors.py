@@ -52,3 +52,21 @@ def test_fengong_alone_shows_its_help_not_an_error():
     result = CliRunner().invoke(cli, [], prog_name="fengong")
     text = result.stdout + result.stderr
     assert "Usage: fengong [OPTIONS] COMMAND" in text and "\nCommands:\n" in text and "error" not in text
+
+
+@pytest.mark.parametrize("args, says", [
+    (["analyze", "--graph", "{g}"], "{g}: no tasks to analyse (an empty graph, or not one fengong built)"),
+    (["analyze", "--graph", "{g}", "--format", "json"], "{g}: no tasks to analyse"),
+    (["viz", "--graph", "{g}", "-o", "{dir}/v.html"], "{g}: nothing to draw (no tasks or agencies in the graph)"),
+    (["viz", "--graph", "{g}", "--view", "agencies", "-o", "{dir}/v.html"], "{g}: nothing to draw"),
+])
+@pytest.mark.parametrize("content", ["", '<http://ex/a> <http://ex/b> "c" .\n'])
+def test_a_graph_with_no_tasks_is_an_error_not_an_empty_report(tmp_path, args, says, content):
+    # A truncated file, or a graph fengong did not build: an empty ranking or page would hide it.
+    graph = tmp_path / "g.nt"
+    graph.write_text(content, encoding="utf-8")
+    fill = lambda a: a.replace("{g}", str(graph)).replace("{dir}", str(tmp_path))  # noqa: E731
+    result = CliRunner().invoke(cli, [fill(a) for a in args], prog_name="fengong")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"fengong: error: {fill(says)}") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "v.html").exists()

@@ -148,6 +148,8 @@ def analyze(graphs, store_dir, endpoint, fmt, output, top, lang):
     store = open_store(list(graphs), store_dir, endpoint=endpoint)
     igraph_without_matplotlib()  # betweenness of a big graph runs in igraph
     result = run(store, top=top)
+    if not result.counts.get("tasks"):  # a truncated file or another graph: an empty ranking would hide it
+        raise FengongError(f"{store.source}: no tasks to analyse (an empty graph, or not one fengong built)")
     if kind == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     elif kind == "html":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import click
 
+from .. import FengongError
 from ..viz.labels import LANGS
 from ..viz.views import SPEC_EXAMPLES
 from . import igraph_without_matplotlib
@@ -55,6 +56,8 @@ def viz(name, spec, output, lang, graphs, store_dir, endpoint):
     # The agencies view needs the analysis and who holds which task, not the whole projection.
     context = agencies_context if kind == "agencies" else load_context
     view = build_view(context(store, "auto"), kind, lang, arg=value)
+    if not view.nodes:  # a truncated file or another graph: an empty page would hide it
+        raise FengongError(f"{store.source}: nothing to draw (no tasks or agencies in the graph)")
     if output == "-":
         click.echo(render_html(view), nl=False)
         return
