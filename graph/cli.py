@@ -20,6 +20,7 @@ import sys
 import click
 
 from . import FengongError, __version__
+from .terminal import printable
 
 __all__ = ["cli", "main", "COMMANDS", "UserError"]
 
@@ -53,8 +54,6 @@ def _one_line(message: str) -> str:
     >>> print(_one_line("a\nb.txt: empty file \x1b[2J"))
     a\nb.txt: empty file \x1b[2J
     """
-    from .terminal import printable
-
     return printable(message, one_line=True)
 
 

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from .numerals import FULLWIDTH_DIGITS
+
 __all__ = [
     "PRECISIONS",
     "QUALIFIERS",
@@ -89,8 +91,6 @@ class Clause:
 
 # --- numbers -----------------------------------------------------------------
 
-# Full-width digits map one-to-one onto ASCII, so offsets survive translation.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -335,7 +335,7 @@ def find_dues(text: str, ref_year: int | None = None) -> list[tuple[Due, int, in
 # Dated clauses repeat within and across plans; the reading depends on the text and year alone.
 @functools.lru_cache(maxsize=8192)
 def _find_dues(text: str, ref_year: int | None) -> tuple[tuple[Due, int, int], ...]:
-    norm = text.translate(_FULLWIDTH)
+    norm = text.translate(FULLWIDTH_DIGITS)
     found = []
     pos = 0
     # Whether a pattern matches at a position does not depend on where the search

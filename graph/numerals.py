@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["to_int", "to_numeral", "NUMERAL_CHARS"]
+__all__ = ["to_int", "to_numeral", "NUMERAL_CHARS", "FULLWIDTH_DIGITS"]
+
+#: ``str.translate`` table of the full-width digits (０–９, as a Chinese keyboard types them) to
+#: ASCII ones: one character for one, so offsets in the text survive it.
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -47,6 +47,7 @@ from pathlib import Path
 
 from . import FengongError
 from . import store as _store_module
+from .numerals import FULLWIDTH_DIGITS
 from .store import PARTITIONS, QuerySyntaxError, Result, Store, Term, _blanked
 from .vocab import PREFIXES
 
@@ -252,14 +253,10 @@ def load_query(name_or_path: str | Path) -> QueryInfo:
     raise FengongError(f"{text}: no such query{did_you_mean}; see fengong query --list")
 
 
-_FULLWIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
-
-
 def _typed(param: Param, value: str, where: str) -> Term:
     kind = PARAM_TYPES[param.type]
     value = value.strip() if kind else value
-    # Full-width digits (２６, as a Chinese keyboard types them) are the ASCII ones.
-    value = value.translate(_FULLWIDTH_DIGITS)
+    value = value.translate(FULLWIDTH_DIGITS)  # ２６ is 26
     bad = FengongError(f"{where}: parameter '{param.name}' must be {_TYPE_WORDS.get(param.type, 'text')}, not '{value}'")
     if kind is None:
         return Term.literal(value)

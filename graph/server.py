@@ -702,7 +702,6 @@ class SparqlServer(ThreadingHTTPServer):
         self.allowed_hosts = {_host_name(h) for h in allowed_hosts} - {None}
         self.connection_timeout = connection_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
-        self._held: dict[int, threading.BoundedSemaphore] = {}
         # Read by TCPServer.__init__ when it makes the socket: an IPv6 host needs AF_INET6.
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
@@ -720,8 +719,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def process_request(self, request, client_address):
         # One thread per connection, up to max_connections: past that, 503 at once.
-        slots = self._slots
-        if not slots.acquire(blocking=False):
+        if not self._slots.acquire(blocking=False):
             body = b"server busy: too many connections; try again\n"
             try:
                 request.settimeout(5)
@@ -731,21 +729,17 @@ class SparqlServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
-        self._held[id(request)] = slots  # released by the connection's thread, whatever _slots is then
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._held.pop(id(request), None)
-            slots.release()
+            self._slots.release()
             raise
 
     def process_request_thread(self, request, client_address):
         try:
             super().process_request_thread(request, client_address)
         finally:
-            slots = self._held.pop(id(request), None)
-            if slots is not None:
-                slots.release()
+            self._slots.release()
 
     @property
     def url(self) -> str:
@@ -847,7 +841,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(Answer.error(status, message))
 
     def _read_body(self) -> bytes | None:
-        """The request body (by Content-Length or chunked), or ``None`` once an error is sent."""
+        """The request body (by Content-Length or chunked), or ``None`` once an error is sent
+        (one that stops coming for the connection's time limit: 408)."""
+        try:
+            return self._read_framed()
+        except TimeoutError:
+            self._fail(408, f"request body not received within {self.server.connection_timeout:g} s")
+            return None
+
+    def _read_framed(self) -> bytes | None:
         coding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
         if coding:
             if coding != "chunked":
@@ -862,25 +864,14 @@ class _Handler(BaseHTTPRequestHandler):
         if length > MAX_BODY:
             self._fail(413, f"request body too large (limit {MAX_BODY} bytes)")
             return None
-        try:
-            body = self.rfile.read(length) if length else b""
-        except TimeoutError:
-            self._fail(408, f"request body not received within {self.server.connection_timeout:g} s")
-            return None
+        body = self.rfile.read(length) if length else b""
         if len(body) != length:
             self._fail(400, "request body shorter than its Content-Length")
             return None
         return body
 
     def _read_chunked(self) -> bytes | None:
-        """A chunked request body, or None once an error was answered (too big, malformed, late)."""
-        try:
-            return self._read_chunks()
-        except TimeoutError:
-            self._fail(408, f"request body not received within {self.server.connection_timeout:g} s")
-            return None
-
-    def _read_chunks(self) -> bytes | None:
+        """A chunked request body, or None once an error was answered (too big, malformed)."""
         body = bytearray()
         while True:
             m = _CHUNK_SIZE.fullmatch(self.rfile.readline(1024))
@@ -1083,6 +1074,7 @@ def make_server(
     quiet: bool = False,
     cors: bool = False,
     allowed_hosts=(),
+    max_connections: int = MAX_CONNECTIONS,
 ) -> SparqlServer:
     """Start the query workers and bind the server (not yet serving: call ``serve_forever``).
 
@@ -1098,7 +1090,7 @@ def make_server(
         host = host[1:-1]
     pool = QueryPool(source, workers=workers, timeout=timeout, limit=limit)
     try:
-        return SparqlServer((host, port), pool, site_path, quiet, cors, allowed_hosts)
+        return SparqlServer((host, port), pool, site_path, quiet, cors, allowed_hosts, max_connections=max_connections)
     except OSError as exc:
         pool.close()
         raise FengongError(f"{host}:{port}: cannot listen ({exc.strerror or exc})") from None

@@ -1011,22 +1011,19 @@ def open_store(
 
     The store's :attr:`~Store.source` names what was opened, for messages.
     """
-    st = _open_store(graph, store_dir, engine, endpoint)
-    files = [graph] if isinstance(graph, (str, Path)) else [str(f) for f in graph or ()]
-    st.source = (endpoint or (str(store_dir) if store_dir else None) or ", ".join(map(str, files))
-                 or ("out/plan.trig" if Path("out/plan.trig").exists() else "the bundled plan"))
-    return st
-
-
-def _open_store(graph, store_dir, engine: str, endpoint: str | None) -> Store:
     if endpoint:
         from .remote import RemoteStore
+        from .transport import shown
 
-        return RemoteStore(endpoint)
+        st = RemoteStore(endpoint)
+        st.source = shown(endpoint)  # a password in the URL is never printed
+        return st
     if store_dir:
         if engine != "oxigraph":
             raise FengongError(f"{store_dir}: an on-disk store is read with Oxigraph; drop --store memory")
-        return OxigraphStore(store_dir, read_only=True)
+        st = OxigraphStore(store_dir, read_only=True)
+        st.source = str(store_dir)
+        return st
     files = [graph] if isinstance(graph, (str, Path)) else list(graph or [])
     st: OxigraphStore | MemoryStore = OxigraphStore() if engine == "oxigraph" else MemoryStore()
     if not files:
@@ -1038,7 +1035,9 @@ def _open_store(graph, store_dir, engine: str, endpoint: str | None) -> Store:
 
             data = bundled_dataset()
             st.load_bytes(data, "nq")
+            st.source = "the bundled plan"
             return st
+    st.source = ", ".join(map(str, files))
     for f in files:
         if not Path(f).exists():
             raise FengongError(f"{f}: no such graph file")

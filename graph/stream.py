@@ -25,9 +25,8 @@ from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
-from . import FengongError
-from .atomic import cannot_write
 from .agencies import Actor
+from .atomic import cannot_write
 from .model import SHARED_GRAPH, TEXT_TERMS, Shared, ontology_quads, plan_quads
 from .parse import parse_file, plan_slug
 from .store import OxigraphStore, _ox_prefixes

@@ -13,9 +13,7 @@ TSV, JSON, RDF, HTML) carry the text as it is.
 
 from __future__ import annotations
 
-import click
-
-__all__ = ["printable", "echo"]
+__all__ = ["printable"]
 
 #: C0 controls but tab and line feed, DEL, and the C1 controls: as ``\\xNN``.
 _ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)}
@@ -33,8 +31,3 @@ def printable(text: str, one_line: bool = False) -> str:
     True
     """
     return text.translate(_ONE_LINE if one_line else _ESCAPES)
-
-
-def echo(text: str, err: bool = False, nl: bool = True) -> None:
-    """:func:`click.echo` of :func:`printable` *text*."""
-    click.echo(printable(text), err=err, nl=nl)

@@ -438,15 +438,26 @@ def test_a_silent_connection_is_closed_and_an_unfinished_body_is_408(server, mon
     assert time.monotonic() - started < 8
 
 
-def test_connections_past_the_cap_get_503_at_once(server, monkeypatch):
-    monkeypatch.setattr(server, "_slots", threading.BoundedSemaphore(1))
+@pytest.fixture
+def one_connection():
+    """A server that serves one connection at a time."""
+    srv = make_server(GraphSource(nquads=b'<http://a> <http://b> "c" <http://g> .'), port=0, workers=1, quiet=True,
+                      max_connections=1)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_connections_past_the_cap_get_503_at_once(one_connection):
+    server = one_connection
     with socket.create_connection(server.server_address[:2], timeout=10) as holder:
         holder.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n")
         assert holder.recv(64).startswith(b"HTTP/1.1 200")  # served, and kept open (keep-alive)
         answer = raw_exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n")
         assert answer.startswith(b"HTTP/1.1 503") and b"too many connections" in answer
     deadline = time.monotonic() + 10  # the held slot comes back once that connection ends
-    while raw_exchange(server, b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 503"):
+    while raw_exchange(server, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 503"):
         assert time.monotonic() < deadline
         time.sleep(0.05)
 

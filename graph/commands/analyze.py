@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from .. import FengongError
+from ..terminal import printable
 from ..textwidth import display_width, distinct_names, pad
 from . import igraph_without_matplotlib
 
@@ -155,8 +156,6 @@ def analyze(graphs, store_dir, endpoint, fmt, output, top, lang):
     elif kind == "html":
         text = render_report(result, lang=lang)
     else:
-        from ..terminal import printable
-
         text = printable(format_text(result, lang))
     if output in (None, "-"):
         click.echo(text, nl=False)

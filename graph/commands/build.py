@@ -8,6 +8,7 @@ import click
 
 from .. import FengongError
 from ..build import AUTO_ALL_MAX_DOCUMENTS, FORMAT_FILES, build as run_build, summary
+from ..terminal import printable
 
 __all__ = ["build", "site_writer"]
 
@@ -56,8 +57,6 @@ def build(documents, out_dir, store_dir, quiet, views, formats):
     result = run_build(list(documents), out_dir, store_dir, progress_stream=None if quiet else sys.stderr, extra=extra,
                        formats=formats or None)
     if not quiet:
-        from ..terminal import printable
-
         for warning in result.warnings:
             click.echo(f"warning: {printable(warning, one_line=True)}", err=True)
         click.echo(printable(summary(result)), err=True)

@@ -13,6 +13,7 @@ import sys
 import click
 
 from .. import FengongError
+from ..terminal import printable
 
 __all__ = ["inspect_doc"]
 
@@ -37,8 +38,6 @@ def inspect_doc(document, fmt, layout, output, strict):
     from ..inspect import format_json, format_text, inspect_document
 
     report = inspect_document(document or str(bundled_path()), layout=layout)
-    from ..terminal import printable
-
     text = format_json(report) if fmt == "json" else printable(format_text(report))
     if output and output != "-":
         write_text(output, text)

@@ -32,6 +32,7 @@ from ..matrix_writers import (
     render_partners_text,
     write_workbook,
 )
+from ..terminal import printable
 
 __all__ = ["matrix", "PARTNER_FORMATS"]
 
@@ -111,8 +112,6 @@ def matrix(graphs, store_dir, endpoint, role, order, lang, agency, per_departmen
         me = roster.find(agency)
         found = roster.partners_of(me, lang)
         if kind == "text":
-            from ..terminal import printable
-
             data = printable(render_partners_text(me, found, lang)).encode("utf-8")
         elif kind == "csv":
             data = render_partners_csv(me, found, lang, bom=bom).encode("utf-8")

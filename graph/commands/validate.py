@@ -9,6 +9,7 @@ import click
 
 from .. import FengongError
 from ..read import DOCUMENT_SUFFIXES
+from ..terminal import printable
 
 __all__ = ["validate"]
 
@@ -62,7 +63,5 @@ def validate(graph_file, store_dir, shapes, quiet):
             click.echo("conforms: the graph satisfies every shape", err=True)
         sys.exit(0)
     if not quiet:
-        from ..terminal import printable
-
         click.echo(printable(result.text))
     sys.exit(1)

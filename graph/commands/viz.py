@@ -15,6 +15,7 @@ from __future__ import annotations
 import click
 
 from .. import FengongError
+from ..terminal import printable
 from ..viz.labels import LANGS
 from ..viz.views import SPEC_EXAMPLES
 from . import igraph_without_matplotlib
@@ -62,6 +63,4 @@ def viz(name, spec, output, lang, graphs, store_dir, endpoint):
         click.echo(render_html(view), nl=False)
         return
     path = write_view(view, output or f"{view.slug}.html")
-    from ..terminal import printable
-
     click.echo(f"wrote {path}: {printable(view.title, one_line=True)} ({len(view.nodes)} nodes, {len(view.edges)} edges)", err=True)
