@@ -13,6 +13,8 @@ the GraphML/GEXF exports all start from it, never from the text.
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 
 from .store import OxigraphStore, Store
@@ -160,7 +162,7 @@ def _attrs(row: dict[str, str | None], names: dict[str, str], ints: tuple[str, .
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """Tasks, actors, places and deliverables with their edges, keyed by IRI."""
     if isinstance(store, OxigraphStore):
-        return _to_networkx_embedded(store)
+        return _in_order(_to_networkx_embedded(store))
     g = nx.MultiDiGraph()
     for row in store.query(_TASKS).dicts():
         g.add_node(row["t"], **_attrs(row, _TASK_NAMES, ints=_TASK_INTS))
@@ -170,7 +172,34 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     basis = {(r["a"], r["t"]): r["basis"] for r in store.query(_BASIS).dicts()}
     for row in store.query(_EDGES).dicts():
         _add_edge(g, row["s"], row["rel"].rsplit("#", 1)[-1], row["o"], basis)
-    return g
+    return _in_order(g)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(iri: str) -> tuple:
+    """A sort key that puts ``task/x-2`` before ``task/x-10``.
+
+    >>> sorted(["t-10", "t-2", "s-1"], key=_natural)
+    ['s-1', 't-2', 't-10']
+    """
+    return tuple(int(x) if i % 2 else x for i, x in enumerate(_DIGITS.split(iri)))
+
+
+def _in_order(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """*g* with its nodes and edges in the order of their IRIs (numbers as numbers).
+
+    An engine returns rows in an order of its own (Oxigraph's follows its hashes of
+    the terms; rdflib's, an endpoint's or rows gathered plan by plan differ), and a
+    view's layout and lists follow the graph's order: so the same graph makes the
+    same page whatever answered the queries.
+    """
+    ordered = nx.MultiDiGraph()
+    ordered.graph.update(g.graph)
+    ordered.add_nodes_from(sorted(g.nodes(data=True), key=lambda n: _natural(n[0])))
+    ordered.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (_natural(e[0]), _natural(e[1]), e[2])))
+    return ordered
 
 
 def _add_actors_and_places(g: nx.MultiDiGraph, actors, places) -> None:

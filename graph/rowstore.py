@@ -1,9 +1,10 @@
 """A store that answers the site's queries from rows gathered document by document.
 
 A big build never holds the whole dataset in one Oxigraph store: loading millions
-of quads costs more than everything else the build does. Instead each worker runs
-the queries of :data:`PLAN_QUERIES` on its own document's small store and sends
-back the rows; the build concatenates them. Queries that read only actors, places
+of quads costs more than everything else the build does. Instead each worker answers
+the queries of :data:`PLAN_QUERIES` on its own document (from its statements, with
+:mod:`fengong.planrows`; a query without an answer there, on a small store of the
+document) and sends back the rows; the build concatenates them. Queries that read only actors, places
 and the ontology (:data:`SHARED_QUERIES`) run on a small real store of the shared
 graph. The report, matrix and views then read a :class:`RowStore` exactly as they
 would read the full store.
@@ -13,7 +14,9 @@ concatenation of its results over each plan's graph (with that plan's actors and
 places and the ontology): a plain SELECT with no aggregate, GROUP BY or LIMIT,
 no pattern that joins two plans, and no OPTIONAL on a value gathered across plans
 (``skos:altLabel``). ``ORDER BY`` of plain variables is applied to the
-concatenation. Any other query is refused, so a new query cannot silently read
+concatenation; other rows come in no particular order, as from any engine, and
+what the site draws does not depend on it (:func:`fengong.network.to_networkx`
+puts its graph in the order of the IRIs). Any other query is refused, so a new query cannot silently read
 half a dataset: tests build the site both ways and compare the files. Queries are
 matched with their whitespace collapsed, so one query written twice is gathered once.
 

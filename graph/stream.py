@@ -32,7 +32,7 @@ from .parse import parse_file, plan_slug
 from .store import OxigraphStore, _ox_prefixes
 from .vocab import FG_NS as FG, ID, PREFIXES
 
-__all__ = ["RDF_FORMATS", "DocumentPart", "process_document", "DatasetWriter", "count_lines"]
+__all__ = ["RDF_FORMATS", "DocumentPart", "process_document", "DatasetWriter", "count_lines", "count_statements"]
 
 #: RDF formats written document by document: name → (file, Oxigraph format, keeps named graphs).
 RDF_FORMATS = {
@@ -72,10 +72,10 @@ def _header(fmt: ox.RdfFormat) -> bytes:
     return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()).encode("utf-8")
 
 
-def serialize_body(quads: list[ox.Quad], fmt: ox.RdfFormat, datasets: bool) -> bytes:
+def serialize_body(quads: Iterable[ox.Quad], fmt: ox.RdfFormat, datasets: bool) -> bytes:
     """*quads* in *fmt* without the header, ready to be appended to a file of that format."""
     buf = io.BytesIO()
-    ox.serialize(quads if datasets else [q.triple for q in quads], buf, fmt, prefixes=_ox_prefixes(fmt))
+    ox.serialize(quads if datasets else (q.triple for q in quads), buf, fmt, prefixes=_ox_prefixes(fmt))
     data = buf.getvalue()
     if fmt == ox.RdfFormat.JSON_LD:
         data = data.strip()
@@ -109,15 +109,36 @@ def count_lines(lines: Iterable[str]) -> Counter:
     return counts
 
 
+#: Formats written straight from a plan's N-Quads text, in the model's order (no store).
+STREAMED = ("ttl", "trig")
+
+
+def _streamed_body(nquads: bytes, name: str) -> bytes:
+    """One plan's graph as a piece of the Turtle or TriG file, from its N-Quads text."""
+    _, fmt, datasets = RDF_FORMATS[name]
+    # lenient: fengong's own N-Quads (tests hold it to Oxigraph's own terms)
+    return serialize_body(ox.parse(nquads, format=ox.RdfFormat.N_QUADS, lenient=True), fmt, datasets)
+
+
+def count_statements(st) -> Counter:
+    """What :func:`count_lines` counts, from a plan's lines indexed by :class:`fengong.planrows.Statements`
+    (so that the lines are read once)."""
+    counts: Counter = Counter()
+    for kinds in st.get(_RDF_TYPE[1:-1]).values():
+        for kind in kinds:
+            name = _COUNTED_TYPES.get(f"<{kind}>")
+            if name:
+                counts[name] += 1
+    for p, name in _COUNTED_EDGES.items():
+        n = sum(map(len, st.get(p[1:-1]).values()))
+        if n:
+            counts[name] = n
+    return counts
+
+
 def _graph_body(store: ox.Store, graph: ox.NamedNode, name: str) -> bytes:
-    """One plan's graph from its small *store*, as a piece of the file of format *name*."""
+    """One plan's graph from its small *store*, as a piece of the N-Triples or JSON-LD file."""
     buf = io.BytesIO()
-    if name in ("ttl", "trig"):
-        store.dump(buf, ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(PREFIXES))
-        body = buf.getvalue()
-        while body.startswith(b"@prefix "):  # written once, at the top of the file
-            body = body[body.index(b"\n") + 1:]
-        return body if name == "ttl" else b"%s {\n%s}\n" % (str(graph).encode("utf-8"), body)
     if name == "nt":
         store.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         return buf.getvalue()
@@ -126,45 +147,66 @@ def _graph_body(store: ox.Store, graph: ox.NamedNode, name: str) -> bytes:
 
 
 def process_document(path: str, formats: Iterable[str], gather: bool, full: bool = True, **kwargs) -> DocumentPart:
-    """Parse, model and serialise one document; with *gather*, run the site's queries on it
+    """Parse, model and serialise one document; with *gather*, answer the site's queries on it
     (all of them, or with *full* false those a lean site reads: :func:`fengong.rowstore.plan_queries`).
 
-    The plan's statements are made as N-Quads text (:data:`fengong.model.TEXT_TERMS`);
-    a small Oxigraph store of them writes the other formats and answers the queries.
+    The plan's statements are made as N-Quads text (:data:`fengong.model.TEXT_TERMS`), from
+    which Turtle and TriG are written and the site's queries answered
+    (:mod:`fengong.planrows`). A small Oxigraph store of them is made only for N-Triples,
+    JSON-LD and a query :mod:`fengong.planrows` has no answer for.
     """
     plan = parse_file(path, **kwargs)
     slug = plan_slug(plan)
     shared = Shared()
     lines = list(dict.fromkeys(plan_quads(plan, slug, shared, terms=TEXT_TERMS)))  # a statement made twice is one quad
     nquads = "".join(lines).encode("utf-8")
-    part = DocumentPart(plan.source, slug, list(plan.warnings), len(lines), counts=count_lines(lines),
+    part = DocumentPart(plan.source, slug, list(plan.warnings), len(lines),
                         actors=shared.actors, places=shared.places, number=plan.doc_number or "")
     formats = list(formats)
-    others = [f for f in formats if f != "nq"]
-    if "nq" in formats:
-        part.data["nq"] = nquads
-    if not (others or gather):
+    for name in formats:
+        if name == "nq":
+            part.data[name] = nquads
+        elif name in STREAMED:
+            part.data[name] = _streamed_body(nquads, name)
+    stored = [f for f in formats if f != "nq" and f not in STREAMED]
+    asked: list[str] = []
+    if gather:
+        from . import planrows
+        from .rowstore import normalise, plan_queries
+
+        queries = plan_queries(full)
+        asked = [q for q in queries if not planrows.answerable(q)]
+        answered = [q for q in queries if planrows.answerable(q)]
+        if answered:
+            # The plan's own graph and the ontology: the shared graph (actors and places) holds
+            # no statement these queries match (tests/test_planrows.py compares them with Oxigraph's).
+            st = planrows.Statements.of(lines, _predicates(), _ontology_values())
+            part.rows = {normalise(q): planrows.answer(q, st) for q in answered}
+            part.counts = count_statements(st)
+    if not part.counts:
+        part.counts = count_lines(lines)
+    if not (stored or asked):
         return part
     small = ox.Store()
     # lenient: this is fengong's own N-Quads (tests hold it to Oxigraph's own terms), so the
     # syntax checks of IRIs and language tags are skipped (a third of the load's time).
-    if others:
+    if stored:
         small.load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         graph = ox.NamedNode(ID["plan"] + slug)
-        for name in others:
+        for name in stored:
             part.data[name] = _graph_body(small, graph, name)
-    if gather:
-        from .rowstore import plan_queries, plan_rows, query_predicates
+    if asked:
+        from .rowstore import plan_rows, query_predicates
 
         keep = query_predicates()
-        if not others:
+        if not stored:
             # Only the statements the queries can match: filling a store costs ~2 µs a quad.
             wanted = {str(n) for n in keep}
             small.load("".join(x for x in lines if x.split(" ", 2)[1] in wanted).encode("utf-8"), format=ox.RdfFormat.N_QUADS,
                        lenient=True)
         small.extend([q for q in shared.quads() if q.predicate in keep])
         small.extend(_ontology_kept())
-        part.rows = plan_rows(OxigraphStore(store=small), plan_queries(full))
+        part.rows.update(plan_rows(OxigraphStore(store=small), asked))
     return part
 
 
@@ -174,6 +216,19 @@ def _ontology_kept() -> tuple[ox.Quad, ...]:
 
     keep = query_predicates()
     return tuple(q for q in _ontology() if q.predicate in keep)
+
+
+@functools.lru_cache(maxsize=1)
+def _predicates() -> tuple[str, ...]:
+    """The predicates the site's queries can match and those :func:`count_statements` counts, as IRIs."""
+    from .rowstore import query_predicates
+
+    return tuple(sorted({n.value for n in query_predicates()} | {p[1:-1] for p in (_RDF_TYPE, *_COUNTED_EDGES)}))
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology_values() -> tuple[tuple[str, str, str], ...]:
+    return tuple((q.subject.value, q.predicate.value, q.object.value) for q in _ontology_kept())
 
 
 class DatasetWriter:

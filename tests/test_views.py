@@ -26,6 +26,7 @@ from fengong.viz.views import (
     agencies_context,
     agencies_view,
     build_view,
+    full_view,
     load_context,
     parse_spec,
     resolve_agency,
@@ -182,6 +183,20 @@ def _stores(dataset: bytes):
         st = cls()
         st.load_bytes(dataset, "nq")
         yield st
+
+
+def test_the_projection_and_the_full_page_do_not_depend_on_the_engines_row_order(plans_nq):
+    from fengong.network import to_networkx
+
+    graphs, pages = [], []
+    for st in _stores(plans_nq):  # Oxigraph and rdflib return their rows in orders of their own
+        g = to_networkx(st)
+        graphs.append((list(g.nodes), list(g.edges(keys=True))))
+        pages.append(render_html(full_view(load_context(st), "zh")))
+    assert graphs[0] == graphs[1] and pages[0] == pages[1]
+    nodes = graphs[0][0]
+    tasks = [n for n in nodes if "/task/gzbf-2014-94-" in n]
+    assert tasks[:3] == [f"https://w3id.org/fengong/id/task/gzbf-2014-94-{i}" for i in (1, 2, 3)]  # numbers as numbers
 
 
 @pytest.mark.parametrize("plans", ["guangxi", "several"])

@@ -200,17 +200,19 @@ class Context:
         self.graph = graph
         self.analysis = analysis
         self.stats = {a.iri: a for a in analysis.agencies} if analysis is not None else {}
-        self.alt: dict[str, list[str]] = defaultdict(list)
+        alt: dict[str, set[str]] = defaultdict(set)
         self.kind: dict[str, str] = {}
         self.place_type: dict[str, str] = {}
         for row in extra:
             x = row["x"]
-            if row.get("alt") and row["alt"] not in self.alt[x]:
-                self.alt[x].append(row["alt"])
+            if row.get("alt"):
+                alt[x].add(row["alt"])
             if row.get("kind"):
                 self.kind[x] = _local(row["kind"])
             if row.get("ptype"):
                 self.place_type[x] = _local(row["ptype"])
+        # sorted: an engine returns the alternative names in an order of its own
+        self.alt: dict[str, list[str]] = {x: sorted(names) for x, names in alt.items()}
         if graph is not None:
             nodes = dict(graph.nodes(data=True))
             edges = ((u, v, d["relation"], d.get("basis")) for u, v, d in graph.edges(data=True))
