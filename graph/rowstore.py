@@ -162,9 +162,9 @@ _PREFIXED = re.compile(r"(?<![\w<])([a-z][\w-]*):([A-Za-z_][\w-]*)")
 _FULL_IRI = re.compile(r"<([^<>\s]+)>")
 
 
-@functools.lru_cache(maxsize=1)
-def query_predicates() -> frozenset:
-    """Every IRI the plan queries name (and rdf:type): the only predicates they can match.
+@functools.lru_cache(maxsize=4)
+def query_predicates(queries: tuple[str, ...] | None = None) -> frozenset:
+    """Every IRI the plan queries (or *queries*) name, and rdf:type: the only predicates they can match.
 
     A query with a variable predicate must bind it with VALUES (whose IRIs are named);
     a worker's small store holds only statements with these predicates.
@@ -174,7 +174,7 @@ def query_predicates() -> frozenset:
     from .vocab import PREFIXES
 
     iris = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
-    for q in _site_queries()[0]:
+    for q in _site_queries()[0] if queries is None else queries:
         iris.update(PREFIXES[p] + local for p, local in _PREFIXED.findall(q) if p in PREFIXES)
         iris.update(_FULL_IRI.findall(q))
     return frozenset(ox.NamedNode(i) for i in iris)

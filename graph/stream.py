@@ -176,11 +176,11 @@ def process_document(path: str, formats: Iterable[str], gather: bool, full: bool
 
         queries = plan_queries(full)
         asked = [q for q in queries if not planrows.answerable(q)]
-        answered = [q for q in queries if planrows.answerable(q)]
+        answered = tuple(q for q in queries if planrows.answerable(q))
         if answered:
             # The plan's own graph and the ontology: the shared graph (actors and places) holds
             # no statement these queries match (tests/test_planrows.py compares them with Oxigraph's).
-            st = planrows.Statements.of(lines, _predicates(), _ontology_values())
+            st = planrows.Statements.of(lines, _predicates(answered), _ontology_values())
             part.rows = {normalise(q): planrows.answer(q, st) for q in answered}
             part.counts = count_statements(st)
     if not part.counts:
@@ -218,12 +218,13 @@ def _ontology_kept() -> tuple[ox.Quad, ...]:
     return tuple(q for q in _ontology() if q.predicate in keep)
 
 
-@functools.lru_cache(maxsize=1)
-def _predicates() -> tuple[str, ...]:
-    """The predicates the site's queries can match and those :func:`count_statements` counts, as IRIs."""
+@functools.lru_cache(maxsize=4)
+def _predicates(queries: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The predicates *queries* (all the site's plan queries by default) can match and those
+    :func:`count_statements` counts, as IRIs."""
     from .rowstore import query_predicates
 
-    return tuple(sorted({n.value for n in query_predicates()} | {p[1:-1] for p in (_RDF_TYPE, *_COUNTED_EDGES)}))
+    return tuple(sorted({n.value for n in query_predicates(queries)} | {p[1:-1] for p in (_RDF_TYPE, *_COUNTED_EDGES)}))
 
 
 @functools.lru_cache(maxsize=1)
