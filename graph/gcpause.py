@@ -4,13 +4,6 @@ Reading a large graph makes hundreds of thousands to millions of rows, strings a
 small records and no reference cycles; the cyclic collector would only re-scan
 them (1–1.7 s of a 1,000-document build). Reference counting still frees them.
 
-When the pause ends, what it made and still holds is moved to the oldest generation
-in one step (``gc.freeze()`` then ``gc.unfreeze()``). Left where it was, all of it
-would be scanned by the first collection after the pause, since the allocation count
-kept rising (~0.5 s for 3 million objects; 1.4 s at the end of a 1,000-document
-build, just before the process exits). In the oldest generation it waits for the next
-full collection, which also collects any cycles among it.
-
 >>> import gc
 >>> with cycles_uncollected():
 ...     gc.isenabled()
@@ -58,6 +51,4 @@ def cycles_uncollected():
         with _lock:
             _state["depth"] -= 1
             if _state["depth"] == 0 and _state["was_enabled"]:
-                gc.freeze()  # O(1): every tracked object to the permanent generation ...
-                gc.unfreeze()  # ... and back, into the oldest one, unscanned
                 gc.enable()

@@ -175,16 +175,26 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     return _in_order(g)
 
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 def _natural(iri: str) -> tuple:
-    """A sort key that puts ``task/x-2`` before ``task/x-10``.
+    """A sort key that puts ``task/x-2`` before ``task/x-10`` (a run of digits compared as a
+    number, by its length without leading zeros and then its digits: no ``int()`` of any length).
 
-    >>> sorted(["t-10", "t-2", "s-1"], key=_natural)
-    ['s-1', 't-2', 't-10']
+    >>> sorted(["t-10", "t-2", "s-1", "t-02"], key=_natural)
+    ['s-1', 't-2', 't-02', 't-10']
+    >>> _natural("p-" + "7" * 5000) < _natural("p-" + "8" * 5000) < _natural("p-1" + "0" * 5000)
+    True
     """
-    return tuple(int(x) if i % 2 else x for i, x in enumerate(_DIGITS.split(iri)))
+    key = []
+    for i, part in enumerate(_DIGITS.split(iri)):
+        if i % 2:
+            digits = part.lstrip("0")
+            key.append((len(digits), digits, len(part)))
+        else:
+            key.append(part)
+    return tuple(key)
 
 
 def _in_order(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -195,10 +205,13 @@ def _in_order(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     view's layout and lists follow the graph's order: so the same graph makes the
     same page whatever answered the queries.
     """
+    nodes = sorted(g.nodes, key=_natural)
+    rank = {n: i for i, n in enumerate(nodes)}
     ordered = nx.MultiDiGraph()
     ordered.graph.update(g.graph)
-    ordered.add_nodes_from(sorted(g.nodes(data=True), key=lambda n: _natural(n[0])))
-    ordered.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (_natural(e[0]), _natural(e[1]), e[2])))
+    attrs = g.nodes
+    ordered.add_nodes_from((n, attrs[n]) for n in nodes)
+    ordered.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (rank[e[0]], rank[e[1]], e[2])))
     return ordered
 
 

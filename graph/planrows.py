@@ -16,9 +16,11 @@ from its query unnoticed; ``tests/test_planrows.py`` requires the rows Oxigraph
 gives for every registered query, on every fixture and on generated documents,
 and that every query a site gathers has an answer here.
 
-The statements are fengong's own (its model's N-Quads, its shared graph and its
-ontology): values are compared as strings, which tells an IRI from a literal
-only because fengong never writes a literal that spells one of its IRIs.
+The statements are fengong's own (its model's N-Quads and its ontology): values
+are compared as strings, which tells an IRI from a literal only because fengong
+never writes a literal that spells one of its IRIs; and a typed value is read as
+written, which is how Oxigraph gives it back only because fengong writes numbers
+and dates in their canonical form (``Terms.int``, ``Terms.date``: ``3``, not ``03``).
 
 >>> st = Statements.of(['<http://x/t> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
 ...                     '<https://w3id.org/fengong/ontology#Task> <http://x/g> .\\n'])

@@ -62,16 +62,7 @@ def test_a_collector_switched_off_before_stays_off_and_an_error_still_ends_the_p
     assert gc.isenabled()
 
 
-def test_what_a_pause_made_goes_to_the_oldest_generation_unscanned():
-    with cycles_uncollected():
-        made = [[i] for i in range(20_000)]
-    # Left in the youngest generation, the first collection after the pause would scan them all.
-    oldest = {id(o) for o in gc.get_objects(generation=2)}
-    assert all(id(x) in oldest for x in made)
-    assert gc.get_count()[0] < 1_000  # the allocation count no longer holds the pause's objects
-
-
-def test_cycles_made_during_a_pause_are_still_collected():
+def test_an_explicit_collection_still_frees_cycles_during_a_pause():
     import weakref
 
     class Node:
@@ -82,6 +73,5 @@ def test_cycles_made_during_a_pause_are_still_collected():
         node.me = node
         ref = weakref.ref(node)
         del node
-    assert ref() is not None  # a cycle: reference counting alone does not free it
-    gc.collect()
+        gc.collect(0)  # an explicit collection still runs: only the automatic ones pause
     assert ref() is None
