@@ -1027,7 +1027,7 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         if site is None:
             if path in ("/", "/index.html"):
-                page = f"<!doctype html><meta charset='utf-8'><title>fengong</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a></p>"
+                page = "<!doctype html><meta charset='utf-8'><title>fengong</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a></p>"
                 self._send(Answer(200, "text/html; charset=utf-8", page.encode("utf-8")))
             else:
                 self._send(Answer.error(404, "not found"))
