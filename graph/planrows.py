@@ -154,20 +154,15 @@ def answerable(query: str) -> bool:
 
 def answer(query: str, st: Statements) -> tuple[list[str], list[tuple]]:
     """The variables of *query* and its rows over *st* (in no particular order), as value tuples."""
-    return projection(query), ANSWERS[digest(query)][1](st)
-
-
-_PROJECTION = re.compile(r"^\s*SELECT\s+((?:\?\w+\s+)+)WHERE\b", re.I)
+    return _projection(query), ANSWERS[digest(query)][1](st)
 
 
 @functools.lru_cache(maxsize=None)
-def projection(query: str) -> list[str]:
-    """The variables *query* selects (a plain ``SELECT ?a ?b WHERE``, as every answered query is).
+def _projection(query: str) -> list[str]:
+    # once per query, not per document (the build's hot path)
+    from .remote import projected_variables
 
-    >>> projection("SELECT ?a ?t WHERE { ?a fg:leads ?t }")
-    ['a', 't']
-    """
-    return [v.lstrip("?") for v in _PROJECTION.match(query).group(1).split()]
+    return projected_variables(query)
 
 
 def _pairs(st: Statements, predicate: str) -> list[tuple]:
@@ -242,16 +237,6 @@ def _task_list(st: Statements) -> list[tuple]:
     return [(t,) for t, _ in st.typed(_fg("Task"))]
 
 
-@_answers("fengong.analysis._A_LEADS", "41fed3f71bcf55fc")
-def _leads(st: Statements) -> list[tuple]:
-    return _pairs(st, _fg("leads"))
-
-
-@_answers("fengong.analysis._A_PARTS", "98f817b4deb5dc7a")
-def _participations(st: Statements) -> list[tuple]:
-    return _pairs(st, _fg("participatesIn"))
-
-
 @_answers("fengong.analysis._A_YEARS", "a9f0f713f19bd536")
 def _years(st: Statements) -> list[tuple]:
     types, year = st.get(_TYPE), st.get(_fg("dueYear"))
@@ -267,21 +252,6 @@ def _details(st: Statements) -> list[tuple]:
             for lab, plan, sb in itertools.product(label.get(t, ()), part_of.get(t, ()), sub.get(t) or _NONE)]
 
 
-@_answers("fengong.matrix._NUMBERS", "ea5fde6aca61f256")
-def _numbers(st: Statements) -> list[tuple]:
-    return _pairs(st, _fg("number"))
-
-
-@_answers("fengong.matrix._SUB_NUMBERS", "827da6c9c1fe20e9")
-def _sub_numbers(st: Statements) -> list[tuple]:
-    return _pairs(st, _fg("subNumber"))
-
-
-@_answers("fengong.matrix._TASK_STEPS", "5a547d1f8b160c97")
-def _task_steps(st: Statements) -> list[tuple]:
-    return _pairs(st, _STEP_OF)
-
-
 @_answers("fengong.matrix._TASK_PARENTS", "981129c92a1e4c63")
 def _task_parents(st: Statements) -> list[tuple]:
     part_of = st.get(_PART_OF)
@@ -291,6 +261,19 @@ def _task_parents(st: Statements) -> list[tuple]:
 @_answers("fengong.matrix._PLANS", "db26cf02cc92a60f")
 def _plan_list(st: Statements) -> list[tuple]:
     return [(p,) for p, _ in st.typed(_fg("Plan"))]
+
+
+#: Queries that read the subject and object of one predicate: (constant, digest, predicate).
+_PAIR_QUERIES = (
+    ("fengong.analysis._A_LEADS", "41fed3f71bcf55fc", _fg("leads")),
+    ("fengong.analysis._A_PARTS", "98f817b4deb5dc7a", _fg("participatesIn")),
+    ("fengong.matrix._NUMBERS", "ea5fde6aca61f256", _fg("number")),
+    ("fengong.matrix._SUB_NUMBERS", "827da6c9c1fe20e9", _fg("subNumber")),
+    ("fengong.matrix._TASK_STEPS", "5a547d1f8b160c97", _STEP_OF),
+)
+for _source, _digest, _predicate in _PAIR_QUERIES:
+    _answers(_source, _digest)(functools.partial(_pairs, predicate=_predicate))
+del _source, _digest, _predicate
 
 
 @functools.lru_cache(maxsize=None)

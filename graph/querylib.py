@@ -49,6 +49,7 @@ from . import FengongError
 from . import store as _store_module
 from .numerals import FULLWIDTH_DIGITS
 from .store import PARTITIONS, QuerySyntaxError, Result, Store, Term, _blanked
+from .terminal import first_line
 from .vocab import PREFIXES
 
 __all__ = [
@@ -459,5 +460,4 @@ def run_query(store: Store, query: QueryInfo | str, params: dict[str, str | Term
         # rdflib's engine raises bare Exceptions for bad queries (e.g. an unknown prefix).
         if getattr(store, "engine", "") != "memory":
             raise
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _prefix_error(where, info.text) or FengongError(f"{where}: rdflib cannot run this query ({first})") from None
+        raise _prefix_error(where, info.text) or FengongError(f"{where}: rdflib cannot run this query ({first_line(exc)})") from None

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from . import FengongError
 from .store import QuerySyntaxError, QueryTimeout, Result, Store, Term, _with_prefixes
+from .terminal import first_line
 from .transport import USER_AGENT, TransportTimeout, exchange, shown
 
 __all__ = ["RemoteStore", "parse_answer", "bind_values", "outer_group_start", "query_shape", "QueryShape", "USER_AGENT", "UPDATE_KEYWORDS"]
@@ -557,7 +558,7 @@ class RemoteStore(Store):
         try:
             result = parse_answer(data, fmt)
         except SyntaxError as exc:
-            raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({str(exc).splitlines()[0]})") from None
+            raise FengongError(f"{shown(self.endpoint)}: unreadable {media} answer ({first_line(exc)})") from None
         return self._as_asked(result, query)
 
     def _as_asked(self, result: Result, query: str) -> Result:

@@ -66,7 +66,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from . import FengongError, __version__
-from .terminal import printable
+from .terminal import first_line, printable
 
 __all__ = [
     "GraphSource",
@@ -424,7 +424,7 @@ def run_query(store, request: dict, limit: int) -> Answer:
     except SyntaxError as exc:
         return Answer.error(400, _syntax_error(str(exc), text))
     except ValueError as exc:
-        return Answer.error(400, f"bad request: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        return Answer.error(400, f"bad request: {first_line(exc)}")
     headers: dict[str, str] = {}
     kind = ("boolean" if isinstance(res, ox.QueryBoolean) else "solutions" if isinstance(res, ox.QuerySolutions)
             else "graph")

@@ -31,6 +31,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from . import FengongError
+from .terminal import first_line
 from .vocab import ID, PREFIXES
 
 __all__ = [
@@ -629,12 +630,6 @@ def _has_bom(path: str | Path) -> bool:
         return False
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of *exc*'s message, or its type's name when it has none."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 class Store:
     """A graph to query. Subclasses implement :meth:`_query` and loading."""
 
@@ -683,7 +678,7 @@ class OxigraphStore(Store):
             try:
                 self.ox = ox.Store.read_only(str(path))
             except (OSError, RuntimeError) as exc:  # RocksDB reports damage ("Corruption: …") as RuntimeError
-                raise FengongError(f"{path}: cannot open store ({_first_line(exc)})") from None
+                raise FengongError(f"{path}: cannot open store ({first_line(exc)})") from None
         else:
             self.ox = ox.Store(str(path))
         self.path = None if path is None or store is not None else str(path)
@@ -693,11 +688,11 @@ class OxigraphStore(Store):
         try:
             return super().query(query, params, timeout, partition)
         except OSError as exc:
-            raise FengongError(f"{self.path or 'query'}: cannot read ({_first_line(exc)})") from None
+            raise FengongError(f"{self.path or 'query'}: cannot read ({first_line(exc)})") from None
         except RuntimeError as exc:  # a damaged on-disk store, found while reading
             if self.path is None:
                 raise
-            raise FengongError(f"{self.path}: cannot read the store ({_first_line(exc)})") from None
+            raise FengongError(f"{self.path}: cannot read the store ({first_line(exc)})") from None
 
     def load_bytes(self, data: bytes, fmt: str | ox.RdfFormat) -> None:
         if isinstance(fmt, str):
@@ -712,7 +707,7 @@ class OxigraphStore(Store):
             else:
                 self.ox.bulk_load(path=str(path), format=fmt)
         except SyntaxError as exc:
-            raise FengongError(f"{path}: not valid {fmt.name} ({str(exc).splitlines()[0]})") from None
+            raise FengongError(f"{path}: not valid {fmt.name} ({first_line(exc)})") from None
         except OSError as exc:
             raise FengongError(f"{path}: cannot read ({exc})") from None
 
@@ -747,13 +742,13 @@ class OxigraphStore(Store):
             res = run(split[0] if split else query)
         except SyntaxError as exc:
             if split is None:
-                raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
+                raise QuerySyntaxError(f"invalid SPARQL: {first_line(exc)}") from None
             split, res = None, None  # report the error on the text as written
         if res is None:
             try:
                 res = run(query)
             except SyntaxError as exc:
-                raise QuerySyntaxError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
+                raise QuerySyntaxError(f"invalid SPARQL: {first_line(exc)}") from None
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -973,7 +968,7 @@ class MemoryStore(Store):
         try:
             self.dataset.parse(str(path), format=_RDFLIB_FORMATS[suffix])
         except Exception as exc:  # rdflib raises many types for bad input
-            raise FengongError(f"{path}: not valid {suffix[1:]} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+            raise FengongError(f"{path}: not valid {suffix[1:]} ({first_line(exc)})") from None
 
     def _query(self, query: str, params: dict[str, Term], partition: str | None = None) -> Result:
         from pyparsing import ParseException

@@ -13,7 +13,7 @@ TSV, JSON, RDF, HTML) carry the text as it is.
 
 from __future__ import annotations
 
-__all__ = ["printable"]
+__all__ = ["printable", "first_line"]
 
 #: C0 controls but tab and line feed, DEL, and the C1 controls: as ``\\xNN``.
 _ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)}
@@ -31,3 +31,14 @@ def printable(text: str, one_line: bool = False) -> str:
     True
     """
     return text.translate(_ONE_LINE if one_line else _ESCAPES)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of *exc*'s message (libraries put a whole report in some), or its
+    type's name when it has none.
+
+    >>> first_line(ValueError("bad query\\n  at line 3")), first_line(ValueError()), first_line(OSError("\\nCorruption: x"))
+    ('bad query', 'ValueError', 'Corruption: x')
+    """
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

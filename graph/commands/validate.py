@@ -9,7 +9,7 @@ import click
 
 from .. import FengongError
 from ..read import DOCUMENT_SUFFIXES
-from ..terminal import printable
+from ..terminal import first_line, printable
 
 __all__ = ["validate"]
 
@@ -57,7 +57,7 @@ def validate(graph_file, store_dir, shapes, quiet):
     except FengongError:
         raise
     except Exception as exc:  # pySHACL and rdflib raise many types on bad shapes
-        raise FengongError(f"{shapes or graph_file or 'graph'}: cannot validate ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        raise FengongError(f"{shapes or graph_file or 'graph'}: cannot validate ({first_line(exc)})") from None
     if result.conforms:
         if not quiet:
             click.echo("conforms: the graph satisfies every shape", err=True)
